@@ -88,20 +88,25 @@ public sealed class SandboxedRunner
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         var started = _time.GetTimestamp();
-        try
+
+        // The runner kills the process tree itself (deepest first, see ProcessTree) rather than through CliWrap's
+        // cancellation, which kills the top process first and can leave the sandbox's PID namespace running.
+        var execution = await SpawnThread.RunAsync(() => cli.ExecuteAsync(CancellationToken.None)).ConfigureAwait(false);
+        CommandResult result;
+        using (linked.Token.Register(() => ProcessTree.Kill(execution.ProcessId)))
         {
-            // Forceful cancellation: CliWrap kills the entire process tree; under bwrap, killing the namespace's init
-            // also kills everything in the PID namespace, including processes that daemonised themselves.
-            var result = await cli.ExecuteAsync(linked.Token).ConfigureAwait(false);
-            return new SandboxResult(
-                result.ExitCode, stdout.ToString(), stderr.ToString(), false, _time.GetElapsedTime(started), _bubblewrapAvailable);
+            result = await execution.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (timeoutSource.IsCancellationRequested)
         {
             var note = $"\n[factory] '{command.Display}' did not finish within {timeout.TotalSeconds:0.#} s and was killed.\n";
-            return new SandboxResult(
-                -1, stdout.ToString(), stderr + note, true, _time.GetElapsedTime(started), _bubblewrapAvailable);
+            return new SandboxResult(-1, stdout.ToString(), stderr + note, true, _time.GetElapsedTime(started), _bubblewrapAvailable);
         }
+
+        return new SandboxResult(
+            result.ExitCode, stdout.ToString(), stderr.ToString(), false, _time.GetElapsedTime(started), _bubblewrapAvailable);
     }
 
     private string ResolveAllowed(string executable)
