@@ -1,0 +1,17 @@
+namespace Factory.Dataflow.Sandbox;
+
+/// <summary>How a sandboxed command ended.</summary>
+/// <param name="ExitCode">The exit code; -1 when the command was killed at its timeout.</param>
+/// <param name="StandardOutput">stdout as printed, capped (head and tail kept).</param>
+/// <param name="StandardError">stderr as printed, capped (head and tail kept).</param>
+/// <param name="TimedOut">True when the command hit its timeout and its process tree was killed.</param>
+/// <param name="Duration">Wall-clock time from start to exit.</param>
+/// <param name="Sandboxed">True when it ran under bubblewrap.</param>
+public sealed record SandboxResult(
+    int ExitCode, string StandardOutput, string StandardError, bool TimedOut, TimeSpan Duration, bool Sandboxed)
+{
+    /// <summary>stdout followed by stderr (when there is any): what a person at a terminal would have read.</summary>
+    public string Output => StandardError.Length == 0
+        ? StandardOutput
+        : StandardOutput.Length == 0 ? StandardError : StandardOutput.TrimEnd('\n') + "\n" + StandardError;
+}

@@ -1,0 +1,41 @@
+namespace Factory.Dataflow.Workspace;
+
+/// <summary>What the jailed writer allows in one worktree.</summary>
+/// <param name="TestFolder">The test folder, relative (e.g. <c>tests</c>).</param>
+/// <param name="ProtectedPaths">Gate configuration nobody may write; an entry without '/' matches that name at any depth.</param>
+/// <param name="MaxFileBytes">The largest content accepted, in UTF-8 bytes.</param>
+/// <param name="MaxFiles">The most files accepted in one batch.</param>
+internal sealed record JailPolicy(string TestFolder, IReadOnlyList<string> ProtectedPaths, int MaxFileBytes, int MaxFiles)
+{
+    public bool IsUnderTestFolder(string relative) =>
+        relative == TestFolder || relative.StartsWith(TestFolder + "/", StringComparison.Ordinal);
+
+    public bool IsProtected(string relative)
+    {
+        var segments = relative.Split('/');
+        foreach (var entry in ProtectedPaths)
+        {
+            var trimmed = entry.Trim('/');
+            if (!trimmed.Contains('/', StringComparison.Ordinal))
+            {
+                if (segments.Contains(trimmed, StringComparer.Ordinal))
+                {
+                    return true;
+                }
+            }
+            else if (relative == trimmed || relative.StartsWith(trimmed + "/", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static bool IsTestFileName(string relative)
+    {
+        var name = relative[(relative.LastIndexOf('/') + 1)..];
+        return name.EndsWith(".py", StringComparison.Ordinal) &&
+            (name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal));
+    }
+}

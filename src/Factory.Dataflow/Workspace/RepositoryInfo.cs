@@ -1,0 +1,20 @@
+namespace Factory.Dataflow.Workspace;
+
+/// <summary>What the provider learned about the user's repository at start, and where it keeps its own state.</summary>
+/// <param name="TopLevel">The checkout's root (resolved).</param>
+/// <param name="CommonDirectory">The repository's git common dir (resolved): the key for the per-repository lock.</param>
+/// <param name="StateDirectory">The factory's folder for this repository, outside the checkout.</param>
+/// <param name="IdentityArguments">git -c options giving commits an author when the repository has no user.name/email.</param>
+internal sealed record RepositoryInfo(
+    string TopLevel, string CommonDirectory, string StateDirectory, IReadOnlyList<string> IdentityArguments)
+{
+    public string WorktreesDirectory => Path.Combine(StateDirectory, "worktrees");
+
+    public string LocksDirectory => Path.Combine(StateDirectory, "locks");
+
+    public string TemporaryDirectory => Path.Combine(StateDirectory, "tmp");
+
+    public string LockPath(string id) => Path.Combine(LocksDirectory, id + ".lock");
+
+    public string KeptMarkerPath(string id) => Path.Combine(LocksDirectory, id + ".kept");
+}

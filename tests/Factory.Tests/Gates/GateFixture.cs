@@ -1,0 +1,93 @@
+using Factory.Dataflow;
+using Factory.Dataflow.Gates;
+using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Workspace;
+using Factory.Tests.Support;
+
+namespace Factory.Tests.Gates;
+
+/// <summary>A sample repository, one request's workspace on it, and the gates wired to a sandboxed runner.</summary>
+public sealed class GateFixture : IAsyncDisposable
+{
+    public const string HealthRoute = """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.get("/")
+        def root() -> dict[str, str]:
+            return {"service": "targetapp"}
+
+
+        @app.get("/health")
+        def health() -> dict[str, str]:
+            return {"status": "ok"}
+        """;
+
+    public const string HealthTest = """
+        from fastapi.testclient import TestClient
+
+        from app.main import app
+
+        client = TestClient(app)
+
+
+        def test_health() -> None:
+            assert client.get("/health").json() == {"status": "ok"}
+        """;
+
+    private GateFixture(SampleRepo repo, IFeatureWorkspace workspace, GateOptions options, string before)
+    {
+        Repo = repo;
+        Workspace = workspace;
+        Options = options;
+        CheckoutBefore = before;
+        Runner = new SandboxedRunner(new SandboxOptions());
+    }
+
+    public SampleRepo Repo { get; }
+
+    public IFeatureWorkspace Workspace { get; }
+
+    public GateOptions Options { get; }
+
+    public SandboxedRunner Runner { get; }
+
+    /// <summary>The checkout's snapshot before anything ran: it must be the same after every run.</summary>
+    public string CheckoutBefore { get; }
+
+    public static async Task<GateFixture> CreateAsync(TimeSpan? testTimeout = null)
+    {
+        var repo = SampleRepo.Create();
+        var before = repo.Snapshot();
+        var provider = new GitWorkspaceProvider(new GitWorkspaceOptions { RepositoryPath = repo.CheckoutPath, StateDirectory = repo.StatePath });
+        var workspace = await provider.CreateAsync(new FeatureRequest("gates", "add a health endpoint"), null, CancellationToken.None);
+        var options = new GateOptions
+        {
+            MypyCacheDirectory = Path.Combine(repo.StatePath, "mypy"),
+            TestTimeout = testTimeout ?? TimeSpan.FromSeconds(300),
+        };
+        return new GateFixture(repo, workspace, options, before);
+    }
+
+    public async Task BuildAsync(params FileEdit[] edits)
+    {
+        var report = await Workspace.WriteAsync(edits, WriterRole.Build, CancellationToken.None);
+        Assert.True(report.Accepted, report.Rejection);
+    }
+
+    public ValueTask<StageResult> ValidateAsync() =>
+        new ValidateStage(Runner, Options).ExecuteAsync(TestContexts.For(Workspace, StageName.Validate), CancellationToken.None);
+
+    public ValueTask<StageResult> TestAsync(params FileEdit[] newTests) =>
+        new TestStage(new FixedTestWriter(newTests), Runner, Options)
+            .ExecuteAsync(TestContexts.For(Workspace, StageName.Test), CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Workspace.DisposeAsync();
+        Assert.Equal(CheckoutBefore, Repo.Snapshot());
+        Repo.Dispose();
+    }
+}
