@@ -6,6 +6,9 @@ namespace Factory.Dataflow.Chat;
 
 public sealed partial class StageChat
 {
+    // Ollama's JSON mode ("format": "json") constrains the reply to JSON; the contract's shape is still checked on reading.
+    private static readonly ChatOptions JsonMode = new() { ResponseFormat = ChatResponseFormat.Json };
+
     /// <summary>
     /// Asks for a JSON reply (JSON mode) and reads it with <paramref name="read"/>. When the reply cannot be read, asks
     /// once more in the same conversation with the exact error (a repair retry, counted); when that fails too, returns a
@@ -21,8 +24,27 @@ public sealed partial class StageChat
         StageContext context, IReadOnlyList<ChatMessage> messages, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
-        var json = new ChatOptions { ResponseFormat = ChatResponseFormat.Json };
-        var response = await GetResponseAsync(context, messages, json, cancellationToken).ConfigureAwait(false);
+        var response = await GetResponseAsync(context, messages, JsonMode, cancellationToken).ConfigureAwait(false);
+        return await ReadWithRepairAsync(context, messages, response, read, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="response"/> (the reply to <paramref name="messages"/>) with <paramref name="read"/>; when it
+    /// cannot be read, makes the one repair call, in JSON mode without tools, and reads that.
+    /// </summary>
+    /// <exception cref="Budget.BudgetExceededException">The repair call could cross the budget.</exception>
+    /// <exception cref="ModelCallException">The repair call could not be completed.</exception>
+    public async Task<JsonAnswer<T>> ReadWithRepairAsync<T>(
+        StageContext context,
+        IReadOnlyList<ChatMessage> messages,
+        ChatResponse response,
+        Func<JsonElement, T> read,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(read);
         var text = response.Text;
         if (TryRead(text, read, out var value, out var error))
         {
@@ -37,7 +59,7 @@ public sealed partial class StageChat
             new(ChatRole.Assistant, text),
             new(ChatRole.User, PromptLibrary.Render("repair", ("error", error))),
         ];
-        response = await GetResponseAsync(context, repair, json, cancellationToken).ConfigureAwait(false);
+        response = await GetResponseAsync(context, repair, JsonMode, cancellationToken).ConfigureAwait(false);
         text = response.Text;
         if (TryRead(text, read, out value, out error))
         {
