@@ -1,0 +1,187 @@
+using System.Text;
+using System.Text.Json;
+using Factory.Dataflow.Chat;
+using Factory.Dataflow.Prompts;
+using Microsoft.Extensions.AI;
+
+namespace Factory.Dataflow.Stages.Scout;
+
+/// <summary>
+/// SCOUT: reads the worktree with read-only tools (list_files, read_file, grep) and returns a <see cref="ScoutBrief"/>
+/// (prompt Prompts/scout.md, run low). Eval: it cites at least one file, and every cited file exists or is a new file in
+/// a folder that exists. On the graph's retry, the failed eval's reason is in the prompt.
+/// </summary>
+/// <remarks>
+/// The tool loop is explicit rather than M.E.AI's <c>FunctionInvokingChatClient</c>: every model call must pass the
+/// request's budget check and be charged to the stage, and the number of rounds is capped; a function-invoking client
+/// makes its inner calls out of the stage's sight. The tools are still M.E.AI functions (<see cref="AIFunctionFactory"/>).
+/// </remarks>
+public sealed class ScoutStage : IFactoryStage
+{
+    private readonly StageChat _chat;
+    private readonly ScoutToolOptions _options;
+
+    /// <summary>Creates SCOUT, e.g. <c>new ScoutStage(factory.Create(StageName.Scout))</c>.</summary>
+    public ScoutStage(StageChat chat, ScoutToolOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(chat);
+        _chat = chat;
+        _options = options ?? new ScoutToolOptions();
+        if (_options.MaxToolRounds < 0 || _options.MaxReadChars <= 0 || _options.MaxListEntries <= 0 || _options.MaxGrepMatches <= 0)
+        {
+            throw new ArgumentException("ScoutToolOptions: MaxToolRounds cannot be negative and the other caps must be positive.", nameof(options));
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StageResult> ExecuteAsync(StageContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var spec = context.RequireSpec();
+        var files = new WorktreeFiles(context.RequireWorkspace().RootPath);
+        var tools = new ScoutTools(files, _options);
+        var functions = tools.AsFunctions();
+        var messages = new List<ChatMessage>
+        {
+            new(ChatRole.System, PromptLibrary.Get("scout")),
+            new(ChatRole.User, OpeningMessage(spec, files, context.Feedback)),
+        };
+
+        var toolCalls = 0;
+        var withTools = new ChatOptions { Tools = [.. functions] };
+        ChatResponse response;
+        for (var round = 0; ; round++)
+        {
+            if (round == _options.MaxToolRounds)
+            {
+                // Out of tool rounds: ask for the answer, in JSON mode and without tools.
+                messages.Add(new ChatMessage(ChatRole.User, "You have used all your tool calls. Reply now with the JSON brief."));
+                response = await _chat.GetResponseAsync(
+                    context, messages, new ChatOptions { ResponseFormat = ChatResponseFormat.Json }, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+
+            response = await _chat.GetResponseAsync(context, messages, withTools, cancellationToken).ConfigureAwait(false);
+            var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+            if (calls.Count == 0)
+            {
+                break;
+            }
+
+            messages.AddRange(response.Messages);
+            foreach (var call in calls)
+            {
+                toolCalls++;
+                var result = await InvokeAsync(functions, call, cancellationToken).ConfigureAwait(false);
+                messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, result)]));
+            }
+        }
+
+        context.Usage.SetExtra("tool_calls", toolCalls);
+        var answer = await _chat.ReadWithRepairAsync(context, messages, response, ReadBrief, cancellationToken).ConfigureAwait(false);
+        if (!answer.IsOk)
+        {
+            return StageResult.Failure(answer.Error!);
+        }
+
+        var brief = answer.Value!;
+        var problem = Evaluate(brief, files);
+        var detail = JsonSerializer.Serialize(brief, BriefJson);
+        return problem is null ? StageResult.Success(brief, detail) : StageResult.Failure(problem, brief);
+    }
+
+    /// <summary>Reads SCOUT's contract: <c>{files, conventions, prior_art}</c>.</summary>
+    internal static ScoutBrief ReadBrief(JsonElement reply) => new(
+        [.. JsonReply.StringList(reply, "files", required: true).Select(f => f.Replace('\\', '/').TrimStart('.', '/'))],
+        JsonReply.StringList(reply, "conventions"),
+        JsonReply.StringList(reply, "prior_art"));
+
+    /// <summary>The eval: null when the brief holds, or why it does not.</summary>
+    internal static string? Evaluate(ScoutBrief brief, WorktreeFiles files)
+    {
+        if (brief.Files.Count == 0)
+        {
+            return "SCOUT's brief cites no files; name the files BUILD should edit or create.";
+        }
+
+        var bad = new List<string>();
+        foreach (var path in brief.Files)
+        {
+            var full = files.Resolve(path, out var problem);
+            if (full is null)
+            {
+                bad.Add($"{path} ({problem})");
+            }
+            else if (!File.Exists(full) && !Directory.Exists(Path.GetDirectoryName(full)))
+            {
+                bad.Add($"{path} (neither an existing file nor a new file in an existing folder)");
+            }
+            else if (Directory.Exists(full))
+            {
+                bad.Add($"{path} (a folder, not a file)");
+            }
+        }
+
+        return bad.Count == 0 ? null : $"SCOUT's brief cites files BUILD cannot use: {string.Join("; ", bad)}.";
+    }
+
+    private static readonly JsonSerializerOptions BriefJson = new() { WriteIndented = true };
+
+    private string OpeningMessage(Spec spec, WorktreeFiles files, string? feedback)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("SPEC:").AppendLine(spec.ToMarkdown());
+        text.AppendLine("REPOSITORY FILES (relative to the root):");
+        var all = WorktreeFiles.EnumerateFiles(files.Root).Select(files.Relative).ToList();
+        foreach (var file in all.Take(_options.MaxOverviewFiles))
+        {
+            text.Append("- ").AppendLine(file);
+        }
+
+        if (all.Count > _options.MaxOverviewFiles)
+        {
+            text.Append("- ... (").Append(all.Count - _options.MaxOverviewFiles).AppendLine(" more; use list_files)");
+        }
+
+        if (feedback is not null)
+        {
+            text.AppendLine().AppendLine("YOUR PREVIOUS BRIEF FAILED ITS CHECK:").AppendLine(feedback).AppendLine("Fix exactly this.");
+        }
+
+        return text.ToString();
+    }
+
+    private static async Task<string> InvokeAsync(IReadOnlyList<AIFunction> functions, FunctionCallContent call, CancellationToken cancellationToken)
+    {
+        var function = functions.FirstOrDefault(f => f.Name == call.Name);
+        if (function is null)
+        {
+            return $"error: there is no tool '{call.Name}'; use list_files, read_file or grep";
+        }
+
+        try
+        {
+            var result = await function.InvokeAsync(new AIFunctionArguments(call.Arguments), cancellationToken).ConfigureAwait(false);
+            return result switch
+            {
+                string s => s,
+                JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? "",
+                null => "",
+                _ => result.ToString() ?? "",
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            // Missing or mistyped arguments from the model: tell it, so it can call again properly.
+            return $"error: bad arguments for {call.Name}: {ex.Message}";
+        }
+        catch (IOException ex)
+        {
+            return $"error: {ex.Message}";
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            return $"error: {ex.Message}";
+        }
+    }
+}
