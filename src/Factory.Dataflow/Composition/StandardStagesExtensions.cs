@@ -1,0 +1,70 @@
+using Factory.Dataflow.Chat;
+using Factory.Dataflow.Gates;
+using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Stages.Build;
+using Factory.Dataflow.Stages.Plan;
+using Factory.Dataflow.Stages.Review;
+using Factory.Dataflow.Stages.Scout;
+using Factory.Dataflow.Stages.TestWriter;
+
+namespace Factory.Dataflow.Composition;
+
+/// <summary>Puts the built-in stages (models over <see cref="StageChatFactory"/>, Python gates in the sandbox) into a builder.</summary>
+public static class StandardStagesExtensions
+{
+    /// <summary>
+    /// Registers PLAN, SCOUT, BUILD, TEST's test writer and REVIEW over <paramref name="chats"/>, and VALIDATE, TEST and
+    /// BUILD's syntax check over <paramref name="runner"/>. Each model stage's graph timeout is raised, when needed, to
+    /// cover its per-call timeout times every retry it may make, so the graph never cuts a retry short.
+    /// Replace any of them afterwards with <see cref="FactoryPipelineBuilder.Use(StageName, IFactoryStage)"/>.
+    /// </summary>
+    public static FactoryPipelineBuilder UseStandardStages(
+        this FactoryPipelineBuilder builder,
+        StageChatFactory chats,
+        ModelOptions models,
+        SandboxedRunner runner,
+        GateOptions gates)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(chats);
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(gates);
+
+        var syntax = new PythonSyntaxChecker(runner, gates);
+        builder
+            .Use(StageName.Plan, new PlanStage(chats.Create(StageName.Plan)))
+            .Use(StageName.Scout, new ScoutStage(chats.Create(StageName.Scout)))
+            .Use(StageName.Build, new BuildStage(chats.Create(StageName.Build), syntax))
+            .Use(StageName.Validate, new ValidateStage(runner, gates))
+            .Use(StageName.Test, new TestStage(new ModelTestWriter(chats.Create(StageName.Test)), runner, gates))
+            .Use(StageName.Review, new ReviewStage(chats.Create(StageName.Review)));
+
+        return builder.Configure(options =>
+        {
+            foreach (var stage in new[] { StageName.Plan, StageName.Scout, StageName.Build, StageName.Review })
+            {
+                Cover(options.For(stage), WorstCase(models.Stages.For(stage), calls: stage == StageName.Scout ? 8 : 2));
+            }
+
+            // TEST runs pytest twice at most and asks the model once (plus its repair).
+            Cover(options.Test, gates.TestTimeout * 2 + WorstCase(models.Stages.Test, calls: 2));
+            Cover(options.Validate, gates.ValidateTimeout + TimeSpan.FromMinutes(1));
+        });
+    }
+
+    /// <summary>How long a stage's model calls may take in all: each call with every transport retry and its backoff.</summary>
+    private static TimeSpan WorstCase(StageModelOptions model, int calls)
+    {
+        var perCall = model.Timeout * (model.TransportRetries + 1) + TimeSpan.FromSeconds(30) * model.TransportRetries;
+        return perCall * calls;
+    }
+
+    private static void Cover(StageOptions options, TimeSpan needed)
+    {
+        if (options.Timeout != Timeout.InfiniteTimeSpan && options.Timeout < needed)
+        {
+            options.Timeout = needed;
+        }
+    }
+}

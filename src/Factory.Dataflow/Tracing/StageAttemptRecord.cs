@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace Factory.Dataflow.Tracing;
+
+/// <summary>One stage-attempt line of trace.jsonl, read back.</summary>
+public sealed record StageAttemptRecord(
+    string Stage,
+    int Attempt,
+    string? Model,
+    string? ServedBy,
+    long TokensIn,
+    long TokensOut,
+    long Ms,
+    int Retries,
+    bool EvalOk,
+    decimal Cost,
+    DateTimeOffset? Timestamp,
+    JsonElement Raw)
+{
+    /// <summary>When the attempt started: its end time less its duration.</summary>
+    public DateTimeOffset? Started => Timestamp - TimeSpan.FromMilliseconds(Ms);
+
+    internal static StageAttemptRecord From(JsonElement line) => new(
+        TraceReader.Text(line, "stage") ?? "?",
+        (int)TraceReader.Number(line, "attempt"),
+        TraceReader.Text(line, "model"),
+        TraceReader.Text(line, "served_by"),
+        TraceReader.Number(line, "tokens_in"),
+        TraceReader.Number(line, "tokens_out"),
+        TraceReader.Number(line, "ms"),
+        (int)TraceReader.Number(line, "retries"),
+        TraceReader.Flag(line, "eval_ok"),
+        TraceReader.Money(line, "cost"),
+        TraceReader.Time(line, "ts"),
+        line);
+}
