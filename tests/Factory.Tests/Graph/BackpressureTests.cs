@@ -9,14 +9,7 @@ public sealed class BackpressureTests
     public async Task Submitting_waits_while_plan_is_full_and_resumes_when_it_has_room()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var pipeline = InMemoryStages.PassingBuilder()
-            .Configure(o => o.Plan = new StageOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 1 })
-            .Use(StageName.Plan, async (_, _) =>
-            {
-                await release.Task;
-                return StageResult.Success(InMemoryStages.HealthSpec);
-            })
-            .Build();
+        await using var pipeline = InMemoryStages.PlanHeldUntil(release.Task).Build();
 
         await pipeline.SubmitAsync(InMemoryStages.Request(1)).Within();
         var second = pipeline.SubmitAsync(InMemoryStages.Request(2));

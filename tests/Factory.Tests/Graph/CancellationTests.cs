@@ -91,14 +91,7 @@ public sealed class CancellationTests
     public async Task A_submission_cancelled_while_waiting_for_room_is_not_accepted()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var pipeline = InMemoryStages.PassingBuilder()
-            .Configure(o => o.Plan = new StageOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 1 })
-            .Use(StageName.Plan, async (_, _) =>
-            {
-                await release.Task;
-                return StageResult.Success(InMemoryStages.HealthSpec);
-            })
-            .Build();
+        await using var pipeline = InMemoryStages.PlanHeldUntil(release.Task).Build();
         using var cancel = new CancellationTokenSource();
 
         var first = pipeline.RunAsync(InMemoryStages.Request(1));

@@ -28,6 +28,16 @@ internal static class InMemoryStages
         return builder;
     }
 
+    /// <summary>A passing pipeline whose PLAN takes one request at a time and holds it until <paramref name="release"/> completes.</summary>
+    public static FactoryPipelineBuilder PlanHeldUntil(Task release) =>
+        PassingBuilder()
+            .Configure(o => o.Plan = new StageOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 1 })
+            .Use(StageName.Plan, async (_, _) =>
+            {
+                await release;
+                return StageResult.Success(HealthSpec);
+            });
+
     public static StageResult Approve() => StageResult.Success(new ReviewVerdict(true, ["meets every criterion"]));
 
     public static StageResult Reject(params string[] reasons) =>
