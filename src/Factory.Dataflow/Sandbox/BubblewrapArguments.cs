@@ -15,6 +15,11 @@ internal static class BubblewrapArguments
             "--proc", "/proc",
             "--tmpfs", "/tmp",
 
+            // Home folders hold keys and tokens that code under test could copy into the worktree, and so into a
+            // commit: hide them. Paths the command needs below them are bound back in just below.
+            "--tmpfs", "/root",
+            "--tmpfs", "/home",
+
             // The worktree is the one writable place (bound after /tmp, so a worktree under /tmp stays visible).
             "--bind", workingDirectory, workingDirectory,
         };

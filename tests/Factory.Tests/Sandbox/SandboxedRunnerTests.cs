@@ -53,6 +53,31 @@ public sealed class SandboxedRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Home_folders_are_hidden_so_their_secrets_cannot_be_copied_into_the_worktree()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var secret = Path.Combine(home, $".factory-secret-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(secret, "ssh-key-material");
+        try
+        {
+            var result = await RunPythonAsync($$"""
+                import pathlib
+                try:
+                    print('READ', pathlib.Path('{{secret}}').read_text())
+                except OSError as error:
+                    print('hidden:', type(error).__name__)
+                """);
+
+            Assert.Contains("hidden: FileNotFoundError", result.StandardOutput);
+            Assert.DoesNotContain("ssh-key-material", result.StandardOutput);
+        }
+        finally
+        {
+            File.Delete(secret);
+        }
+    }
+
+    [Fact]
     public async Task The_root_is_read_only_while_the_worktree_and_a_private_tmp_are_writable()
     {
         // Not under /tmp: inside the sandbox /tmp is private, so a write there would succeed without reaching the host.
