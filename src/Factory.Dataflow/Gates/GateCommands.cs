@@ -47,9 +47,14 @@ internal static class GateCommands
         };
     }
 
-    /// <summary>What code under test must not rewrite: git's pointer file, the tests, and the gate configuration.</summary>
+    /// <summary>
+    /// What code under test must not rewrite: the whole worktree. The gates write nothing there (caches, coverage data
+    /// and temp files go to paths bound writable outside it), so a generated test cannot redirect git through the .git
+    /// file, rewrite the tests or gate configuration that judge it, create a conftest.py, or edit the code under review
+    /// behind BUILD's back. The named paths are listed too, so they stay protected if the worktree itself is ever writable.
+    /// </summary>
     public static IReadOnlyList<string> ReadOnlyPaths(GateConfig config) =>
-        [".git", config.TestFolder, .. config.ProtectedPaths.Where(p => p.Length > 0)];
+        [".", ".git", config.TestFolder, .. config.ProtectedPaths.Where(p => p.Length > 0)];
 
     /// <summary>A display name for feedback labels: the command as the user configured it.</summary>
     public static string Label(IReadOnlyList<string> configured) => string.Join(' ', configured);

@@ -53,7 +53,7 @@ public sealed class PythonSyntaxChecker : ISyntaxChecker
         var command = new SandboxCommand(_options.PythonInterpreter, ["-I", "-c", Script, .. python], root)
         {
             Timeout = _options.SyntaxCheckTimeout,
-            ReadOnlyPaths = [".git"],
+            ReadOnlyPaths = [".", ".git"],
         };
         var result = await _runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
         return result.ExitCode switch

@@ -79,6 +79,8 @@ public sealed class TestStageTests
         { "writes outside the worktree", "open('/var/tmp/factory-hostile-MARKER', 'w').write('x')", "Read-only file system" },
         { "rewrites the .git pointer", "open('.git', 'w').write('gitdir: /tmp/evil')", "Read-only file system" },
         { "rewrites an existing test", "open('tests/test_main.py', 'w').write('def test_root() -> None: pass')", "Read-only file system" },
+        { "edits the code under review", "open('app/main.py', 'a').write('# changed behind BUILD')", "Read-only file system" },
+        { "creates a conftest.py", "open('conftest.py', 'w').write('import os')", "Read-only file system" },
         { "opens a network connection", "import socket; socket.create_connection(('1.1.1.1', 53), timeout=5)", "Network is unreachable" },
     };
 
@@ -90,6 +92,7 @@ public sealed class TestStageTests
         await gates.BuildAsync(new FileEdit("app/main.py", GateFixture.HealthRoute));
         var gitPointer = File.ReadAllText(Path.Combine(gates.Workspace.RootPath, ".git"));
         var existingTest = File.ReadAllText(Path.Combine(gates.Workspace.RootPath, "tests", "test_main.py"));
+        var codeUnderReview = File.ReadAllText(Path.Combine(gates.Workspace.RootPath, "app", "main.py"));
         var marker = Guid.NewGuid().ToString("N");
 
         var result = await gates.TestAsync(new FileEdit(
@@ -100,6 +103,8 @@ public sealed class TestStageTests
         Assert.False(File.Exists($"/var/tmp/factory-hostile-{marker}"));
         Assert.Equal(gitPointer, File.ReadAllText(Path.Combine(gates.Workspace.RootPath, ".git")));
         Assert.Equal(existingTest, File.ReadAllText(Path.Combine(gates.Workspace.RootPath, "tests", "test_main.py")));
+        Assert.Equal(codeUnderReview, File.ReadAllText(Path.Combine(gates.Workspace.RootPath, "app", "main.py")));
+        Assert.False(File.Exists(Path.Combine(gates.Workspace.RootPath, "conftest.py")));
     }
 
     [Fact]
