@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Factory.Dataflow.Hosting.Worker;
 
-/// <summary>Registers <see cref="FactoryWorker"/> as a hosted service.</summary>
+/// <summary>
+/// Registers <see cref="FactoryWorker"/> as a hosted service. One worker per container: a second call throws, because
+/// the host would otherwise keep only the first registration and silently drop the second one's channels.
+/// </summary>
 public static class FactoryWorkerServiceCollectionExtensions
 {
     /// <summary>
@@ -21,6 +24,7 @@ public static class FactoryWorkerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(outcomes);
+        EnsureFirstWorker(services);
         services.AddHostedService(provider => new FactoryWorker(
             provider.GetRequiredService<FactoryPipeline>(), ownsPipeline: false, requests, outcomes, Logger(provider)));
         return services;
@@ -47,6 +51,7 @@ public static class FactoryWorkerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(outcomes);
+        EnsureFirstWorker(services);
         services.AddHostedService(provider => new FactoryWorker(
             pipeline(provider) ?? throw new InvalidOperationException("The pipeline factory given to AddFactoryWorker returned null."),
             ownsPipeline: true,
@@ -56,5 +61,19 @@ public static class FactoryWorkerServiceCollectionExtensions
         return services;
     }
 
+    private static void EnsureFirstWorker(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(WorkerRegistered)))
+        {
+            throw new InvalidOperationException(
+                "AddFactoryWorker was already called on this service collection; one worker serves one pipeline and one pair of channels.");
+        }
+
+        services.AddSingleton<WorkerRegistered>();
+    }
+
     private static ILogger? Logger(IServiceProvider provider) => provider.GetService<ILoggerFactory>()?.CreateLogger<FactoryWorker>();
+
+    /// <summary>Marks a collection that already has a worker.</summary>
+    private sealed class WorkerRegistered;
 }
