@@ -84,4 +84,29 @@ public sealed class ActivityTests
         Assert.Equal(ActivityStatusCode.Error, root.Status);
         Assert.Contains("no test for the error path", root.StatusDescription);
     }
+
+    [Fact]
+    public async Task A_stage_attempt_that_ends_the_request_says_why_on_its_own_activity()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == FactoryDiagnostics.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var request = TelemetryStages.Request();
+        await using var pipeline = TelemetryStages.Builder()
+            .Use(StageName.Scout, (_, _) => throw new IOException("disk full"))
+            .Build();
+
+        await pipeline.RunAsync(request).Within();
+
+        var scout = Assert.Single(stopped, a => a.OperationName == "factory.stage" && (string?)a.GetTagItem("factory.request_id") == request.Id
+            && (string?)a.GetTagItem("factory.stage") == "scout");
+        Assert.Equal(ActivityStatusCode.Error, scout.Status);
+        Assert.Equal("SCOUT failed: IOException: disk full", scout.StatusDescription);
+        Assert.Equal(false, scout.GetTagItem("factory.eval_ok"));
+    }
 }
