@@ -47,6 +47,22 @@ public sealed class HtmlReportBrowserTests
         Assert.True(new FileInfo(screenshot).Length > 20_000, $"The screenshot {screenshot} is missing or blank.");
     }
 
+    [Fact]
+    public async Task A_long_run_list_is_cut_in_the_timeline_and_the_page_says_so_while_the_other_charts_count_every_run()
+    {
+        using var runs = new TempDirectory("factory-report-runs");
+        using var output = new TempDirectory("factory-report");
+        var traces = await ReportRuns.WriteAsync(runs.Path, count: 8);
+        var page = Path.Combine(output.Path, "report.html");
+        await HtmlReportWriter.WriteAsync(traces, page, new HtmlReportOptions { MaxTimelineRows = 4 });
+
+        var dom = await HeadlessChromium.DumpDomAsync(page);
+
+        Assert.Equal(4, Count(Chart(dom, "timeline-chart"), "<g class=\"run-row\""));
+        Assert.Contains($"Showing the first 4 of {traces.Count} requests.", dom);
+        Assert.Equal(traces.Sum(r => r.Attempts.Count), Count(Chart(dom, "latency-chart"), "<circle class=\"dot( failed)?\""));
+    }
+
     private static string Chart(string dom, string id)
     {
         var match = Regex.Match(dom, $"<svg id=\"{id}\".*?</svg>", RegexOptions.Singleline);
