@@ -138,56 +138,6 @@ public sealed partial class FactoryWorker : BackgroundService
         }
     }
 
-    private async Task IntakeAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (await _requests.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
-            {
-                while (!stoppingToken.IsCancellationRequested && _requests.TryRead(out var request))
-                {
-                    await SubmitAsync(request, stoppingToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping: take no more requests.
-        }
-    }
-
-    private async Task SubmitAsync(FeatureRequest request, CancellationToken stoppingToken)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
-        if (!_tokens.TryAdd(request.Id, source))
-        {
-            source.Dispose();
-            await PublishAsync(NotStarted(request, $"A request with id '{request.Id}' is already in flight; ids must be unique.", OutcomeStatus.FailedInStage))
-                .ConfigureAwait(false);
-            return;
-        }
-
-        try
-        {
-            // Only the wait for room stops with the host; once accepted, the request runs on until the shutdown
-            // timeout. A stop landing just as the request is accepted cancels it, and it still gets its outcome.
-            await using (stoppingToken.Register(CancelIfLive, source).ConfigureAwait(false))
-            {
-                await _pipeline.SubmitAsync(request, source.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException)
-        {
-            // Not accepted, so the pipeline will never give it an outcome: the worker does.
-            ReleaseToken(request.Id);
-            var reason = exception is OperationCanceledException
-                ? "Cancelled before it started: the worker was stopping."
-                : $"Not started: {exception.Message}";
-            var status = exception is OperationCanceledException ? OutcomeStatus.Cancelled : OutcomeStatus.FailedInStage;
-            await PublishAsync(NotStarted(request, reason, status)).ConfigureAwait(false);
-        }
-    }
-
     private async Task ForwardOutcomesAsync()
     {
         await foreach (var outcome in _pipeline.ReadOutcomesAsync().ConfigureAwait(false))
@@ -215,18 +165,6 @@ public sealed partial class FactoryWorker : BackgroundService
         }
     }
 
-    private static void CancelIfLive(object? source)
-    {
-        try
-        {
-            ((CancellationTokenSource)source!).Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The request already ended and its source was released: there is nothing left to cancel.
-        }
-    }
-
     private void ReleaseToken(string requestId)
     {
         if (_tokens.TryRemove(requestId, out var source))
@@ -234,23 +172,4 @@ public sealed partial class FactoryWorker : BackgroundService
             source.Dispose();
         }
     }
-
-    private static FeatureOutcome NotStarted(FeatureRequest request, string reason, OutcomeStatus status) => new()
-    {
-        Request = request,
-        Status = status,
-        BuildAttempts = 0,
-        Seconds = 0,
-        FailedStage = StageName.Plan,
-        Reason = reason,
-    };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Factory request {RequestId} ended: {Outcome}")]
-    private partial void LogOutcome(string requestId, string outcome);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The outcome of Factory request {RequestId} was dropped: the outcome channel was completed by the app")]
-    private partial void LogOutcomeDropped(string requestId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The Factory pipeline faulted; the worker stopped")]
-    private partial void LogPipelineFault(Exception exception);
 }
