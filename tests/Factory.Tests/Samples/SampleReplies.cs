@@ -8,8 +8,9 @@ namespace Factory.Tests.Samples;
 /// </summary>
 internal static class SampleReplies
 {
-    public const string HealthRequest = "add a /health endpoint returning status ok";
-    public const string VersionRequest = "add a /version endpoint returning the app version";
+    // The samples send these; one definition, so the recording and the replay cannot drift apart.
+    public const string HealthRequest = Factory.Samples.Support.SampleFiles.HealthRequest;
+    public const string VersionRequest = Factory.Samples.Support.SampleFiles.VersionRequest;
 
     // The default models (ModelOptions): PLAN, SCOUT and REVIEW on the small model, BUILD and TEST's writer on the coder.
     public const string SmallModel = "qwen2.5:3b";

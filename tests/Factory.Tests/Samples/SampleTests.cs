@@ -37,7 +37,7 @@ public sealed class SampleTests
         Assert.Equal(2, outcomes.Count);
         Assert.All(outcomes, o => Assert.True(o.IsApproved, $"{o.Request.Id}: {o.StatusName}: {o.Reason}"));
         Assert.Equal(
-            [SampleFilesText.Health, SampleFilesText.Version],
+            [SampleReplies.HealthRequest, SampleReplies.VersionRequest],
             outcomes.Select(o => o.Request.Text).Order(StringComparer.Ordinal));
         Assert.Contains("2 of 2 approved.", output.ToString());
         Assert.Contains("replayed", output.ToString());
@@ -86,11 +86,5 @@ public sealed class SampleTests
         Assert.Equal(2, exitCode);
         Assert.Contains("1  one request in ten lines of code", output.ToString());
         Assert.Contains("4  a custom chat-client middleware", output.ToString());
-    }
-
-    private static class SampleFilesText
-    {
-        public const string Health = Factory.Samples.Support.SampleFiles.HealthRequest;
-        public const string Version = Factory.Samples.Support.SampleFiles.VersionRequest;
     }
 }
