@@ -1,3 +1,4 @@
-// The numbered samples arrive with the embedding issue; until then this entry point only lists them.
-Console.WriteLine("Factory samples: none yet.");
-return 0;
+using Factory.Samples;
+
+// dotnet run --project samples/Factory.Samples -- <number>; with no number, lists the samples.
+return await SampleCatalog.RunAsync(args, Console.Out);

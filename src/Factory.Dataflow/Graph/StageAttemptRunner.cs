@@ -83,6 +83,11 @@ internal sealed class StageAttemptRunner(
             stage, usage.Model, usage.ServedBy, usage.TokensIn, usage.TokensOut, (long)elapsed.TotalMilliseconds, usage.Retries, result?.Ok == true);
         state.AddMetrics(metrics);
         Record(activity, metrics, elapsed);
+        if (result is null)
+        {
+            // The attempt ended the request (cancelled, timed out, threw, over budget): say why on its span, not only on the request's.
+            activity?.SetStatus(ActivityStatusCode.Error, state.Reason);
+        }
 
         var fields = new List<KeyValuePair<string, object?>>(usage.Extras);
         if (context.Feedback is { } feedback)
