@@ -30,7 +30,7 @@ internal static class BatchCommand
         {
             var settings = new RunnerSettings(
                 CommonOptions.RequireFolder(parse.GetValue(repo)!, "--repo"), parse.GetValue(runs)!, parse.GetValue(ollama));
-            return RunAsync(parse.GetValue(backlog)!, settings, new BatchBudget(parse.GetValue(maxTokens), parse.GetValue(maxCost)), output, cancellationToken);
+            return RunAsync(parse.GetValue(backlog)!, settings, new BatchBudget(CommonOptions.Positive(parse.GetValue(maxTokens), "--max-tokens"), CommonOptions.Positive(parse.GetValue(maxCost), "--max-cost")), output, cancellationToken);
         }, cancellationToken));
         return command;
     }

@@ -22,22 +22,14 @@ internal static class CommonOptions
         Description = "The Ollama server, e.g. http://localhost:11434 (default: Factory:Ollama:BaseUrl).",
     };
 
-    public static Option<long?> MaxTokens(string description) => Positive(new Option<long?>("--max-tokens") { Description = description });
+    public static Option<long?> MaxTokens(string description) => new("--max-tokens") { Description = description };
 
-    public static Option<decimal?> MaxCost(string description) => Positive(new Option<decimal?>("--max-cost") { Description = description });
+    public static Option<decimal?> MaxCost(string description) => new("--max-cost") { Description = description };
 
-    private static Option<T?> Positive<T>(Option<T?> option)
-        where T : struct, IComparable<T>
-    {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<T?>() is { } value && value.CompareTo(default) <= 0)
-            {
-                result.AddError($"{option.Name} must be positive, not {value}.");
-            }
-        });
-        return option;
-    }
+    /// <summary>The value of a budget option, which must be positive when given.</summary>
+    public static T? Positive<T>(T? value, string option)
+        where T : struct, IComparable<T> =>
+        value is { } v && v.CompareTo(default) <= 0 ? throw new RunnerException($"{option} must be positive, not {v}.") : value;
 
     public static string RequireFolder(string path, string option)
     {
