@@ -6,12 +6,14 @@ namespace Factory.Runner.Cli;
 /// <param name="OllamaUrl">The Ollama server (<c>--ollama</c>), or null for the configured one.</param>
 /// <param name="ReplayCassette">A cassette to replay instead of asking a server, or null.</param>
 /// <param name="StateDirectory">Where worktrees live, or null for the default.</param>
+/// <param name="RecordCassette">A cassette to record every model call into, or null.</param>
 internal sealed record RunnerSettings(
     string? Repository,
     string? RunsDirectory,
     string? OllamaUrl,
     string? ReplayCassette = null,
-    string? StateDirectory = null)
+    string? StateDirectory = null,
+    string? RecordCassette = null)
 {
     /// <summary>The settings as configuration keys, the last and strongest configuration source.</summary>
     public IEnumerable<KeyValuePair<string, string?>> ToConfiguration()

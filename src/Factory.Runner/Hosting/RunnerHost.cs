@@ -1,3 +1,4 @@
+using Factory.Dataflow.Chat.Cassettes;
 using Factory.Dataflow.Hosting.Registration;
 using Factory.Runner.Cli;
 using Microsoft.Extensions.Configuration;
@@ -35,7 +36,11 @@ internal static class RunnerHost
         // Logs go to stderr so that stdout holds only the command's own output (the report, the summary).
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddFactoryPipeline(builder.Configuration);
+        var registration = builder.Services.AddFactoryPipeline(builder.Configuration);
+        if (settings.RecordCassette is { } cassette)
+        {
+            registration.ConfigureChatClient((_, chat) => chat.UseRecording(cassette));
+        }
 
         var host = builder.Build();
         try

@@ -68,6 +68,7 @@ public sealed class RunnerProcess : IDisposable
         private readonly StringBuilder _stdout = new();
         private readonly StringBuilder _stderr = new();
         private readonly Task _reading;
+        private readonly List<(Func<string, bool> Done, TaskCompletionSource Signal)> _waiters = [];
 
         internal Running(Process process)
         {
@@ -87,6 +88,23 @@ public sealed class RunnerProcess : IDisposable
                     return _stdout.ToString();
                 }
             }
+        }
+
+        /// <summary>Completes once the output so far satisfies <paramref name="done"/>, checked as each line arrives.</summary>
+        public async Task WaitForOutputAsync(Func<string, bool> done, TimeSpan timeout)
+        {
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_stdout)
+            {
+                if (done(_stdout.ToString()))
+                {
+                    return;
+                }
+
+                _waiters.Add((done, signal));
+            }
+
+            await signal.Task.WaitAsync(timeout);
         }
 
         public async Task<RunResult> WaitAsync(TimeSpan timeout)
@@ -116,13 +134,22 @@ public sealed class RunnerProcess : IDisposable
             Process.Dispose();
         }
 
-        private static async Task Pump(StreamReader reader, StringBuilder into)
+        private async Task Pump(StreamReader reader, StringBuilder into)
         {
             while (await reader.ReadLineAsync() is { } line)
             {
                 lock (into)
                 {
                     into.AppendLine(line);
+                    if (ReferenceEquals(into, _stdout))
+                    {
+                        var text = into.ToString();
+                        foreach (var waiter in _waiters.Where(w => w.Done(text)).ToList())
+                        {
+                            _waiters.Remove(waiter);
+                            waiter.Signal.TrySetResult();
+                        }
+                    }
                 }
             }
         }
