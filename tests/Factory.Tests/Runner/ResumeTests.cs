@@ -79,13 +79,17 @@ public sealed partial class ResumeTests(RunnerProcess runner)
         var first = await runner.RunAsync(env, [.. common, "--max-tokens", "1"]);
 
         Assert.True(first.ExitCode == 1, first.ToString());
-        Assert.Contains("item7  not started  not started: batch budget spent", first.Output);
-        Assert.Contains("6 approved, 1 not started", first.Output);
+        Assert.True(first.Output.Contains("item7  not started  not started: batch budget spent", StringComparison.Ordinal), first.ToString());
+        // The first request always starts (nothing is spent yet); how many more start before the first tokens are spent
+        // depends on how fast PLAN answers, so the test counts them rather than assuming a number.
+        var approved = Regex.Count(first.Output, @"^\d+  item\d  approved", RegexOptions.Multiline);
+        var notStarted = Regex.Count(first.Output, @"^\d+  item\d  not started  not started: batch budget spent", RegexOptions.Multiline);
+        Assert.True(approved >= 1 && approved + notStarted == 7, first.ToString());
 
         var second = await runner.RunAsync(env, [.. common, "--max-tokens", "100000000"]);
 
         Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Contains("6 finished earlier", second.Output);
+        Assert.Contains($"{approved} finished earlier", second.Output);
         Assert.Equal(7, RunnerTestKit.FactoryBranches(repo).Count);
     }
 
