@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Factory.Dataflow.Chat.Preflight;
 using Factory.Dataflow.Sandbox;
 
@@ -30,11 +31,22 @@ internal static class FactoryCli
             return ExitCodes.UsageOrEnvironment;
         }
 
-        // No forced termination after Ctrl-C: the commands stop themselves, so the journal is left consistent.
+        // Ctrl-C (SIGINT) and SIGTERM cancel the command's token instead of ending the process: the commands stop
+        // themselves, cancelling what is in flight, so every request still gets its outcome and the journal stays
+        // consistent. System.CommandLine's own handling is off because it ends the process after a fixed timeout.
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
         try
         {
-            return await parse.InvokeAsync(invocation).ConfigureAwait(false);
+            return await parse.InvokeAsync(invocation, stop.Token).ConfigureAwait(false);
         }
         catch (RunnerException exception)
         {

@@ -93,6 +93,41 @@ public sealed partial class ResumeTests(RunnerProcess runner)
         Assert.Equal(7, RunnerTestKit.FactoryBranches(repo).Count);
     }
 
+    [Fact]
+    public async Task Ctrl_C_stops_the_batch_with_every_started_request_settled_in_the_journal_and_a_rerun_finishes_it()
+    {
+        using var repo = SampleRepo.Create();
+        await using var ollama = await FakeOllamaServer.StartAsync();
+        ScriptedModels.Install(ollama, latency: TimeSpan.FromMilliseconds(40));
+        var ids = Enumerable.Range(1, 8).Select(i => $"feat{i:00}").ToList();
+        var backlog = await WriteBacklogAsync(repo, ids);
+        var env = RunnerTestKit.Environment(repo);
+        string[] arguments = ["batch", backlog, "--repo", repo.CheckoutPath, "--runs", repo.RunsPath, "--ollama", ollama.BaseUri.ToString()];
+
+        RunResult stopped;
+        using (var first = runner.StartRunner(env, arguments))
+        {
+            await first.WaitForOutputAsync(o => Finished().Count(o) >= 1, TimeSpan.FromMinutes(5));
+            first.Interrupt();
+            stopped = await first.WaitAsync(TimeSpan.FromMinutes(5));
+        }
+
+        Assert.True(stopped.ExitCode == 130, stopped.ToString());
+        var journal = Records(await File.ReadAllTextAsync(Path.Combine(repo.RunsPath, "journal.jsonl")));
+        foreach (var id in journal.Where(r => r.Event == "started").Select(r => r.Id))
+        {
+            // Stopped cleanly: every request that started is either finished or marked interrupted.
+            Assert.Contains(journal, r => r.Id == id && r.Event is "finished" or "interrupted");
+        }
+
+        Assert.Empty(RunnerTestKit.ExtraWorktrees(repo));
+
+        var second = await runner.RunAsync(env, arguments);
+
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal(ids.Order(), RunnerTestKit.FactoryBranches(repo).Select(b => b["factory/".Length..]).Order());
+    }
+
     private static async Task<string> WriteBacklogAsync(SampleRepo repo, IEnumerable<string> ids)
     {
         var backlog = Path.Combine(repo.RunsPath, "..", "backlog.jsonl");

@@ -124,6 +124,13 @@ public sealed class RunnerProcess : IDisposable
             return new RunResult(Process.ExitCode, Output, _stderr.ToString());
         }
 
+        /// <summary>Sends SIGINT, as Ctrl-C in a terminal does.</summary>
+        public void Interrupt()
+        {
+            using var kill = Process.Start("kill", ["-INT", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            kill.WaitForExit();
+        }
+
         public void Dispose()
         {
             if (!Process.HasExited)
