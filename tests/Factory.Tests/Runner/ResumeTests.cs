@@ -99,7 +99,7 @@ public sealed partial class ResumeTests(RunnerProcess runner)
         using var repo = SampleRepo.Create();
         await using var ollama = await FakeOllamaServer.StartAsync();
         ScriptedModels.Install(ollama, latency: TimeSpan.FromMilliseconds(40));
-        var ids = Enumerable.Range(1, 8).Select(i => $"feat{i:00}").ToList();
+        var ids = Enumerable.Range(1, 4).Select(i => $"feat{i:00}").ToList();
         var backlog = await WriteBacklogAsync(repo, ids);
         var env = RunnerTestKit.Environment(repo);
         string[] arguments = ["batch", backlog, "--repo", repo.CheckoutPath, "--runs", repo.RunsPath, "--ollama", ollama.BaseUri.ToString()];
