@@ -2,6 +2,7 @@ using Factory.Dataflow.Chat;
 using Factory.Dataflow.Composition;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Workspace;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Factory.Dataflow.Hosting.Registration;
@@ -31,11 +32,11 @@ public sealed class FactoryPipelineFactory
     {
         var builder = new FactoryPipelineBuilder()
             .UseStandardStages(
-                (StageChatFactory)_services.GetService(typeof(StageChatFactory))!,
+                _services.GetRequiredService<StageChatFactory>(),
                 _options.Models,
-                (SandboxedRunner)_services.GetService(typeof(SandboxedRunner))!,
+                _services.GetRequiredService<SandboxedRunner>(),
                 _options.Gates)
-            .UseWorkspace((IWorkspaceProvider)_services.GetService(typeof(IWorkspaceProvider))!);
+            .UseWorkspace(_services.GetRequiredService<IWorkspaceProvider>());
 
         // UseStandardStages has raised stage timeouts to cover the models' retries; the configured options keep those
         // raises unless they ask for more.
