@@ -46,7 +46,15 @@ internal sealed record DemoRepository(string Root, string Checkout, string Runs,
         Directory.CreateDirectory(destination);
         foreach (var file in Directory.EnumerateFiles(source))
         {
-            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
+            var copy = Path.Combine(destination, Path.GetFileName(file));
+            File.Copy(file, copy);
+
+            // A NuGet tool install marks every file executable; git would record mode 755 and every diff would carry
+            // a mode change, so the prompts would no longer match the recorded replies. Plain files are plain here.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
         }
 
         foreach (var folder in Directory.EnumerateDirectories(source))
