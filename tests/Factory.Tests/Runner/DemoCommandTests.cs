@@ -9,10 +9,21 @@ public sealed class DemoCommandTests(RunnerProcess runner)
     /// <summary>Set to a path to keep the cassette recorded by the live demo (how samples/demo/cassette.json is made).</summary>
     private const string KeepCassetteVariable = "FACTORY_KEEP_DEMO_CASSETTE";
 
+    /// <summary>The demo keeps its temporary repository for the user to inspect; a test has nothing to inspect.</summary>
+    private static void DeleteDemoFolder(RunResult result)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(result.Output, @"The sample app is in (\S+)/targetapp ");
+        if (match.Success && Path.GetFileName(match.Groups[1].Value).StartsWith("factory-demo-", StringComparison.Ordinal))
+        {
+            Directory.Delete(match.Groups[1].Value, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task The_demo_replays_recorded_replies_says_so_and_ends_with_one_approved_and_one_rejected_request()
     {
         var result = await runner.RunAsync(null, "demo");
+        DeleteDemoFolder(result);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("REPLAY: no model server is used", result.Output);
@@ -31,6 +42,7 @@ public sealed class DemoCommandTests(RunnerProcess runner)
         var cassette = Path.Combine(folder.Path, "cassette.json");
 
         var live = await runner.RunAsync(null, "demo", "--ollama", ollama.BaseUri.ToString(), "--record", cassette);
+        DeleteDemoFolder(live);
 
         Assert.True(live.ExitCode == 0, live.ToString());
         Assert.Contains("LIVE: the model replies come from the Ollama server", live.Output);

@@ -25,6 +25,14 @@ public sealed class RunCommandTests(RunnerProcess runner)
         Assert.Contains("def health()", repo.Git("show", "factory/health:app/main.py"));
         Assert.True(File.Exists(Path.Combine(repo.RunsPath, "health", "trace.jsonl")));
         Assert.Empty(RunnerTestKit.ExtraWorktrees(repo));
+
+        var again = await runner.RunAsync(RunnerTestKit.Environment(repo),
+            "run", "add a GET /health endpoint returning status ok", "--repo", repo.CheckoutPath, "--runs", repo.RunsPath,
+            "--ollama", ollama.BaseUri.ToString(), "--id", "health");
+
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("The branch factory/health already exists", again.Error);
+        Assert.Contains("git branch -D factory/health", again.Error);
     }
 
     [Fact]
