@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+
+namespace Factory.Dataflow.Reporting;
+
+/// <summary>Renders a <see cref="RunReport"/> as Markdown (GitHub tables), for a terminal or a pull request.</summary>
+public static class MarkdownReportRenderer
+{
+    /// <summary>The report as Markdown.</summary>
+    public static string Render(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(c, $"# Factory report: {report.RunsDirectory}");
+        text.AppendLine();
+        text.AppendLine(c, $"{report.Requests} requests, {report.Requests - report.Unfinished} finished, {report.Unfinished} unfinished.");
+        text.AppendLine();
+        text.AppendLine("## Stages");
+        text.AppendLine();
+        text.AppendLine("| stage | attempts | p50 ms | p95 ms | tokens in | tokens out | cost | retries | eval failure rate |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var s in report.Stages)
+        {
+            text.AppendLine(c,
+                $"| {s.Stage} | {s.Attempts} | {s.P50Ms} | {s.P95Ms} | {s.TokensIn} | {s.TokensOut} | {s.Cost:0.####} | {s.Retries} | {s.EvalFailureRate:P0} ({s.EvalFailures}) |");
+        }
+
+        text.AppendLine();
+        text.AppendLine(c, $"Flakiest stage: {report.FlakiestStage ?? "none (every eval held)"}.");
+        text.AppendLine();
+        text.AppendLine("## Outcomes");
+        text.AppendLine();
+        text.AppendLine("| outcome | requests |");
+        text.AppendLine("| --- | ---: |");
+        foreach (var (outcome, count) in report.Outcomes)
+        {
+            text.AppendLine(c, $"| {outcome} | {count} |");
+        }
+
+        if (report.Unfinished > 0)
+        {
+            text.AppendLine(c, $"| (unfinished) | {report.Unfinished} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine(report.MostBuildAttempts is { } leader
+            ? string.Create(c, $"Most BUILD attempts: {leader.RequestId} with {leader.BuildAttempts} ({leader.Outcome ?? "unfinished"}).")
+            : "Most BUILD attempts: no request reached BUILD.");
+        foreach (var problem in report.Problems)
+        {
+            text.AppendLine(c, $"- unreadable trace line: {problem}");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,54 @@
+using Factory.Tests.Support;
+using Factory.Tests.Support.FakeOllama;
+
+namespace Factory.Tests.Runner;
+
+[Collection(RunnerGroup.Name)]
+public sealed class RunCommandTests(RunnerProcess runner)
+{
+    [Fact]
+    public async Task I_can_run_one_request_and_get_an_approved_branch_a_summary_and_exit_code_0()
+    {
+        using var repo = SampleRepo.Create();
+        await using var ollama = await FakeOllamaServer.StartAsync();
+        ScriptedModels.Install(ollama);
+
+        var result = await runner.RunAsync(RunnerTestKit.Environment(repo),
+            "run", "add a GET /health endpoint returning status ok", "--repo", repo.CheckoutPath, "--runs", repo.RunsPath,
+            "--ollama", ollama.BaseUri.ToString(), "--id", "health");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("outcome: approved", result.Output);
+        Assert.Contains("branch: factory/health", result.Output);
+        Assert.Contains("[health] PLAN #1 ok", result.Output);
+        Assert.Contains("REVIEW", result.Output);
+        Assert.Contains("def health()", repo.Git("show", "factory/health:app/main.py"));
+        Assert.True(File.Exists(Path.Combine(repo.RunsPath, "health", "trace.jsonl")));
+        Assert.Empty(RunnerTestKit.ExtraWorktrees(repo));
+
+        var again = await runner.RunAsync(RunnerTestKit.Environment(repo),
+            "run", "add a GET /health endpoint returning status ok", "--repo", repo.CheckoutPath, "--runs", repo.RunsPath,
+            "--ollama", ollama.BaseUri.ToString(), "--id", "health");
+
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("The branch factory/health already exists", again.Error);
+        Assert.Contains("git branch -D factory/health", again.Error);
+    }
+
+    [Fact]
+    public async Task A_request_whose_diff_adds_an_unrequested_route_is_rejected_with_exit_code_1()
+    {
+        using var repo = SampleRepo.Create();
+        await using var ollama = await FakeOllamaServer.StartAsync();
+        ScriptedModels.Install(ollama);
+
+        var result = await runner.RunAsync(RunnerTestKit.Environment(repo),
+            "run", "add a GET /stats endpoint returning status ok", "--repo", repo.CheckoutPath, "--runs", repo.RunsPath,
+            "--ollama", ollama.BaseUri.ToString(), "--id", "stats");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("outcome: rejected", result.Output);
+        Assert.Contains("/debug", result.Output);
+        Assert.Empty(RunnerTestKit.FactoryBranches(repo));
+    }
+}
