@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh Debian machine with the .NET SDK it installs what the gates need
-# (Debian's python tools, bubblewrap, the ruff wrapper), builds the solution with warnings as errors, runs every
+# (Debian's python tools, bubblewrap, the ruff wrapper, Chromium for the HTML report test), builds the solution with warnings as errors, runs every
 # test, and ends with the line "N passed, N failed" read from the test results (not from dotnet's console output).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,9 +11,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 2
 fi
 
-if [ -f scripts/setup-gates.sh ]; then
-  bash scripts/setup-gates.sh
-fi
+bash scripts/setup-gates.sh
+# The HTML report's test renders the page in Debian's headless Chromium.
+bash scripts/setup-browser.sh
 
 results="$root/artifacts/test-results"
 rm -rf "$results"

@@ -81,7 +81,7 @@ internal static class DemoCommand
             await output.WriteLineAsync(OutcomeSummary.Render(outcome)).ConfigureAwait(false);
         }
 
-        await ReportCommand.WriteAsync(demo.Runs, output).ConfigureAwait(false);
+        await ReportCommand.WriteAsync(demo.Runs, Path.Combine(demo.Runs, "report.html"), output, CancellationToken.None).ConfigureAwait(false);
         if (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Interrupted;

@@ -53,9 +53,13 @@ public sealed class BatchCommandTests(RunnerProcess runner)
         var batch = await runner.RunAsync(env, "batch", backlog, "--repo", repo.CheckoutPath, "--runs", repo.RunsPath, "--ollama", ollama.BaseUri.ToString());
         Assert.True(batch.ExitCode == 1, batch.ToString());
 
-        var result = await runner.RunAsync(env, "report", repo.RunsPath);
+        var page = Path.Combine(repo.RunsPath, "..", "report.html");
+        var result = await runner.RunAsync(env, "report", repo.RunsPath, "--html", page);
 
         Assert.True(result.ExitCode == 0, result.ToString());
+        var html = await File.ReadAllTextAsync(page);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
+        Assert.All(new[] { "version", "stats", "ping" }, id => Assert.Contains(id, html, StringComparison.Ordinal));
         var runs = TraceReader.ReadRuns(repo.RunsPath);
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(repo.RunsPath, "report.json")));
         var root = json.RootElement;
