@@ -71,7 +71,11 @@ public class EndToEndBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        Console.WriteLine(_graphTimes.Report($"question 5, graph, ruff {Ruff}"));
+        if (_graphTimes.Report($"question 5, graph, ruff {Ruff}") is { } report)
+        {
+            Console.WriteLine(report);
+        }
+
         _chats.Dispose();
         await _server.DisposeAsync();
         _repo.Dispose();

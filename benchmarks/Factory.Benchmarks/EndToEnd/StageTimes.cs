@@ -29,11 +29,12 @@ internal sealed class StageTimes
         }
     }
 
-    public string Report(string label)
+    /// <summary>The breakdown as log lines, or null when no invocation of the graph ran in this process.</summary>
+    public string? Report(string label)
     {
         if (_requests == 0)
         {
-            return $"// {label}: no traces read.";
+            return null;
         }
 
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"// {label}: {_requests} requests, {_requestSeconds * 1000 / _requests:0} ms each from acceptance to outcome; per request by stage:\n");

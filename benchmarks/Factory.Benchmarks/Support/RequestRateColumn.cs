@@ -13,7 +13,7 @@ internal sealed class RequestRateColumn(string name, string legend, string forma
 {
     /// <summary>Requests per second: the inverse of the mean time per operation.</summary>
     public static RequestRateColumn RequestsPerSecond { get; } =
-        new("Req/s", "Requests per second (1 / Mean; one operation is one request)", "N1", (_, rate) => rate);
+        new("Req/s", "Requests per second (1 / Mean; one operation is one request)", "N2", (_, rate) => rate);
 
     /// <summary>The rate over a bound in requests per second; "-" where there is no bound.</summary>
     public static RequestRateColumn OfBound(Func<BenchmarkCase, double?> bound) =>

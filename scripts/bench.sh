@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the benchmarks. Usage:
+#   scripts/bench.sh            # every question, short runs (the figures in docs/benchmarks.md), about 25 minutes
+#   scripts/bench.sh ci         # build, then a dry run of every question in about 2 minutes (what CI runs)
+#   scripts/bench.sh <filter>   # short runs of the classes matching a BenchmarkDotNet filter, e.g. '*Pipelining*'
+# Figures are written to BenchmarkDotNet.Artifacts/results/. Note the machine's load (uptime) next to any figure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+project=benchmarks/Factory.Benchmarks
+dotnet build "$project" -c Release --nologo -v quiet
+run() { dotnet run -c Release --project "$project" --no-build -- "$@"; }
+
+echo "load before: $(uptime)"
+case "${1:-all}" in
+  ci)
+    # One cheap case per question proves each still runs; the real gates skip themselves when not installed.
+    run --job dry --filter '*GraphOverheadBenchmarks*' '*PipeliningBenchmarks.Graph' '*ScalingBenchmarks.Limit8' \
+      '*GateCostBenchmarks.PytestPlain' '*EndToEndBenchmarks.Sequential'
+    ;;
+  all)
+    # Nanosecond-scale: BenchmarkDotNet's short job (3 warm-ups, 3 iterations, many invocations each).
+    run --job short --filter '*GraphOverheadBenchmarks*'
+    # Seconds per invocation: one invocation an iteration, one warm-up, three measured iterations.
+    run --job short --strategy Monitoring --warmupCount 1 --iterationCount 3 \
+      --filter '*PipeliningBenchmarks*' '*ScalingBenchmarks*' '*GateCostBenchmarks*' '*EndToEndBenchmarks*'
+    ;;
+  *)
+    run --job short --strategy Monitoring --warmupCount 1 --iterationCount 3 --filter "$@"
+    ;;
+esac
+echo "load after: $(uptime)"
