@@ -10,7 +10,7 @@ namespace Factory.Benchmarks.Gates;
 /// <summary>
 /// Question 3: what the real gates cost on the sample app with the /health change built, and what each saving is
 /// worth. Three comparisons, each against its own plain baseline (grouped by category, so Ratio is within a group):
-/// VALIDATE with a cold mypy cache against the shared warm one; ruff and mypy one after the other against side by side;
+/// VALIDATE with a cold mypy cache against the shared warm one (and mypy alone, cold against warm); ruff and mypy one after the other against side by side;
 /// pytest without coverage against with coverage, and against the whole TEST stage (two pytest runs under coverage).
 /// </summary>
 [Config(typeof(Settings))]
@@ -56,6 +56,14 @@ public class GateCostBenchmarks
     [Benchmark, BenchmarkCategory("mypy cache")]
     public async Task<bool> ValidateWarmSharedCache() =>
         Passed(await _warmValidate.ExecuteAsync(_sample.Context(StageName.Validate), CancellationToken.None));
+
+    /// <summary>mypy alone from an empty cache: inside VALIDATE ruff runs alongside and can hide what the cache saves.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("mypy alone")]
+    public async Task<bool> MypyCold() =>
+        Passed(await _sample.Runner.RunAsync(Mypy($"mypy-alone-cold-{++_coldRuns}"), CancellationToken.None));
+
+    [Benchmark, BenchmarkCategory("mypy alone")]
+    public async Task<bool> MypyWarm() => Passed(await _sample.Runner.RunAsync(Mypy(), CancellationToken.None));
 
     /// <summary>ruff, then mypy (warm cache), as a simple gate would run them.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("ruff+mypy")]
@@ -113,9 +121,9 @@ public class GateCostBenchmarks
 
     private SandboxCommand Ruff() => GateCommands.Create(_sample.Config.Lint, _sample.Root, _sample.Config, _options, _options.ValidateTimeout);
 
-    private SandboxCommand Mypy()
+    private SandboxCommand Mypy(string cacheName = "mypy-direct")
     {
-        var cache = Path.Combine(_sample.Repo.StatePath, "mypy-direct");
+        var cache = Path.Combine(_sample.Repo.StatePath, cacheName);
         Directory.CreateDirectory(cache);
         var command = GateCommands.Create(_sample.Config.EffectiveTypeCheck, _sample.Root, _sample.Config, _options, _options.ValidateTimeout);
         return command with { Arguments = ["-m", "mypy", "--cache-dir", cache, .. command.Arguments.Skip(2)], WritablePaths = [cache] };
