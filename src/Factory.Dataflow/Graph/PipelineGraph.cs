@@ -100,19 +100,43 @@ internal sealed class PipelineGraph
     /// An exception escaping a block's delegate would fault the whole block and strand every request in it, so any
     /// that gets past the step (a bug, not a stage failure: those are caught per attempt) ends only its request.
     /// </summary>
+    /// <remarks>
+    /// A step that finished successfully hands its own task to the block: wrapping every step in a second async method
+    /// cost one more task per request and block, and with fast stages most steps finish synchronously.
+    /// </remarks>
     private static Func<RequestState, Task<RequestState>> Guard(Func<RequestState, Task<RequestState>> step, StageName stage) =>
-        async state =>
+        state =>
         {
+            Task<RequestState> task;
             try
             {
-                return await step(state).ConfigureAwait(false);
+                task = step(state);
             }
             catch (Exception exception)
             {
-                state.End(OutcomeStatus.FailedInStage, stage, $"Internal error in {stage.ToDisplayName()}: {exception.Message}");
-                return state;
+                return Task.FromResult(Fail(state, stage, exception));
             }
+
+            return task.IsCompletedSuccessfully ? task : GuardSlowAsync(task, state, stage);
         };
+
+    private static async Task<RequestState> GuardSlowAsync(Task<RequestState> task, RequestState state, StageName stage)
+    {
+        try
+        {
+            return await task.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            return Fail(state, stage, exception);
+        }
+    }
+
+    private static RequestState Fail(RequestState state, StageName stage, Exception exception)
+    {
+        state.End(OutcomeStatus.FailedInStage, stage, $"Internal error in {stage.ToDisplayName()}: {exception.Message}");
+        return state;
+    }
 
     /// <summary>
     /// Links a source to its targets by hop, and to settle for <see cref="Hop.Settle"/> and any hop it has no link for:

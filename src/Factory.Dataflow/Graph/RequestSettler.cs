@@ -38,7 +38,11 @@ internal sealed class RequestSettler(PipelineOptions options, LoopAdmission admi
             CostSpent = state.Budget.CostSpent,
         };
 
-        await StageAttemptRunner.WriteTraceAsync(state, TraceEvent.ForOutcome(outcome, time.GetUtcNow())).ConfigureAwait(false);
+        if (state.Trace is not NullTraceSink)
+        {
+            await StageAttemptRunner.WriteTraceAsync(state, TraceEvent.ForOutcome(outcome, time.GetUtcNow())).ConfigureAwait(false);
+        }
+
         await CloseTraceAsync(state).ConfigureAwait(false);
         Record(state.Activity, outcome);
         return outcome;

@@ -11,7 +11,10 @@ namespace Factory.Dataflow;
 /// </summary>
 internal sealed class RequestState
 {
-    private readonly int[] _attempts = new int[Enum.GetValues<StageName>().Length];
+    // Counted once: Enum.GetValues allocates a fresh array on every call, and this runs once per request.
+    private static readonly int StageCount = Enum.GetValues<StageName>().Length;
+
+    private readonly int[] _attempts = new int[StageCount];
     private readonly List<StageMetrics> _metrics = [];
 
     public RequestState(
