@@ -61,7 +61,10 @@ fi
 native_ruff=""
 if command -v ruff >/dev/null 2>&1; then
   candidate="$(command -v ruff)"
-  if [[ "$(readlink -f "$candidate")" != "$(readlink -f "$RUFF_DIR/bin/ruff.js")" ]]; then
+  target="$(readlink -f "$candidate")"
+  # A link to this wrapper in another checkout (an old clone, a removed worktree) is not a native ruff: relink it
+  # to this checkout's wrapper. A native ruff must also actually run.
+  if [[ "$target" != */tools/ruff/bin/ruff.js ]] && "$candidate" --version >/dev/null 2>&1; then
     native_ruff="$candidate"
   fi
 fi

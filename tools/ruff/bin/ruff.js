@@ -1,7 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-wasm-tier-up --no-wasm-dynamic-tiering
 // A small `ruff check [paths]` backed by @astral-sh/ruff-wasm-nodejs (the real ruff compiled to WebAssembly),
 // for machines without a native ruff (Debian 12 has none). Exit codes follow ruff: 0 clean, 1 findings,
 // 2 the command's own errors. Findings go to stdout one a line as `path:line:col: CODE message`.
+// The flags in the first line keep V8 on its baseline WebAssembly compiler: optimising ruff's large module costs about
+// 3 s of CPU per run and gains nothing for a run this short (same findings and exit codes; measured with the
+// GateCostBenchmarks in benchmarks/Factory.Benchmarks).
 "use strict";
 
 const fs = require("node:fs");
