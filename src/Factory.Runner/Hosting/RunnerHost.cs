@@ -42,6 +42,7 @@ internal static class RunnerHost
             registration.ConfigureChatClient((_, chat) => chat.UseRecording(cassette));
         }
 
+        TelemetryExporters.AddConfigured(builder.Services, builder.Configuration);
         var host = builder.Build();
         try
         {
