@@ -20,8 +20,8 @@ namespace Factory.Benchmarks.EndToEnd;
 /// is read back from the traces and printed in the log as "// question 5 ...".
 /// </summary>
 /// <remarks>
-/// <see cref="Ruff"/> NoTierUp puts a ruff first on the sandbox's search path that runs the same WebAssembly wrapper
-/// with V8's tier-up off (question 3 shows why): the fix belongs in tools/ruff, this measures what it is worth.
+/// ruff is the installed one: tools/ruff's wrapper now keeps V8's WebAssembly tier-up off (question 3 measures what
+/// that is worth), so the variant that put a no-tier-up ruff on the sandbox's search path is gone.
 /// </remarks>
 [Config(typeof(Settings))]
 public class EndToEndBenchmarks
@@ -38,15 +38,6 @@ public class EndToEndBenchmarks
     private GateOptions _gates = null!;
     private int _invocation;
 
-    public enum RuffBuild
-    {
-        AsInstalled,
-        NoTierUp,
-    }
-
-    [ParamsAllValues]
-    public RuffBuild Ruff { get; set; }
-
     [GlobalSetup]
     public async Task SetupAsync()
     {
@@ -55,13 +46,7 @@ public class EndToEndBenchmarks
         ScriptedModels.Install(_server);
         _models = ScriptedModels.Options(_server);
         _chats = StageChatFactory.ForOllama(_models, handler: new DelayingHandler(TimeSpan.FromMilliseconds(300)));
-        var sandbox = new SandboxOptions();
-        if (Ruff == RuffBuild.NoTierUp && !OperatingSystem.IsWindows())
-        {
-            sandbox.SearchPath = RuffNoTierUp.Folder() + ":" + sandbox.SearchPath;
-        }
-
-        _runner = new SandboxedRunner(sandbox);
+        _runner = new SandboxedRunner(new SandboxOptions());
         _gates = new GateOptions { MypyCacheDirectory = Path.Combine(_repo.StatePath, "mypy") };
 
         // One request first, so the shared mypy cache is warm as it is after a factory's first request of the day.
@@ -71,7 +56,7 @@ public class EndToEndBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        if (_graphTimes.Report($"question 5, graph, ruff {Ruff}") is { } report)
+        if (_graphTimes.Report("question 5, graph") is { } report)
         {
             Console.WriteLine(report);
         }
@@ -138,8 +123,6 @@ public class EndToEndBenchmarks
         {
             AddColumn(RequestRateColumn.RequestsPerSecond);
             AddFilter(GateTools.Filter("question 5 (end to end)"));
-            AddFilter(new BenchmarkDotNet.Filters.SimpleFilter(benchmark =>
-                benchmark.Parameters["Ruff"] is not RuffBuild.NoTierUp || RuffWasm.Script.Value is not null));
         }
     }
 }

@@ -109,8 +109,8 @@ public class GateCostBenchmarks
     }
 
     /// <summary>
-    /// ruff as tools/ruff installs it: node compiling ruff's WebAssembly with V8's defaults (Liftoff, then TurboFan for
-    /// hot functions). Run directly, not in the sandbox, so only the flags differ from the next benchmark.
+    /// tools/ruff's wrapper under node with V8's defaults (Liftoff, then TurboFan for hot functions): how it ran before its
+    /// shebang turned tier-up off. Run directly, not in the sandbox, so only the flags differ from the next benchmark.
     /// </summary>
     [Benchmark(Baseline = true), BenchmarkCategory("ruff wasm")]
     public Task<int> RuffWasmDefault() => RuffWasm.CheckAsync(_sample.Root);

@@ -13,9 +13,7 @@ public sealed class RunCommandTests(RunnerProcess runner)
         await using var ollama = await FakeOllamaServer.StartAsync();
         ScriptedModels.Install(ollama);
 
-        var result = await runner.RunAsync(RunnerTestKit.Environment(repo),
-            "run", "add a GET /health endpoint returning status ok", "--repo", repo.CheckoutPath, "--runs", repo.RunsPath,
-            "--ollama", ollama.BaseUri.ToString(), "--id", "health");
+        var result = await RunnerTestKit.RunHealthAsync(runner, RunnerTestKit.Environment(repo), repo, ollama);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("outcome: approved", result.Output);
@@ -26,9 +24,7 @@ public sealed class RunCommandTests(RunnerProcess runner)
         Assert.True(File.Exists(Path.Combine(repo.RunsPath, "health", "trace.jsonl")));
         Assert.Empty(RunnerTestKit.ExtraWorktrees(repo));
 
-        var again = await runner.RunAsync(RunnerTestKit.Environment(repo),
-            "run", "add a GET /health endpoint returning status ok", "--repo", repo.CheckoutPath, "--runs", repo.RunsPath,
-            "--ollama", ollama.BaseUri.ToString(), "--id", "health");
+        var again = await RunnerTestKit.RunHealthAsync(runner, RunnerTestKit.Environment(repo), repo, ollama);
 
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("The branch factory/health already exists", again.Error);

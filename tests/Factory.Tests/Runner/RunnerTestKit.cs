@@ -1,4 +1,5 @@
 using Factory.Tests.Support;
+using Factory.Tests.Support.FakeOllama;
 
 namespace Factory.Tests.Runner;
 
@@ -18,4 +19,10 @@ internal static class RunnerTestKit
     /// <summary>The worktrees git knows of, besides the checkout itself.</summary>
     public static IReadOnlyList<string> ExtraWorktrees(SampleRepo repo) =>
         [.. repo.Git("worktree", "list", "--porcelain").Split('\n').Where(l => l.StartsWith("worktree ", StringComparison.Ordinal)).Skip(1)];
+
+    /// <summary>The scripted /health request through <c>factory run</c>, approved by the scripted models.</summary>
+    public static Task<RunResult> RunHealthAsync(RunnerProcess runner, Dictionary<string, string> environment, SampleRepo repo, FakeOllamaServer ollama) =>
+        runner.RunAsync(environment,
+            "run", "add a GET /health endpoint returning status ok", "--repo", repo.CheckoutPath, "--runs", repo.RunsPath,
+            "--ollama", ollama.BaseUri.ToString(), "--id", "health");
 }

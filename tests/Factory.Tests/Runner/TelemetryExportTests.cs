@@ -15,9 +15,7 @@ public sealed class TelemetryExportTests(RunnerProcess runner)
         var env = RunnerTestKit.Environment(repo);
         env["Factory__Telemetry__Exporters"] = "console";
 
-        var result = await runner.RunAsync(env,
-            "run", "add a GET /health endpoint returning status ok", "--repo", repo.CheckoutPath, "--runs", repo.RunsPath,
-            "--ollama", ollama.BaseUri.ToString(), "--id", "health");
+        var result = await RunnerTestKit.RunHealthAsync(runner, env, repo, ollama);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("factory.request", result.Output);
@@ -33,9 +31,7 @@ public sealed class TelemetryExportTests(RunnerProcess runner)
         await using var ollama = await FakeOllamaServer.StartAsync();
         ScriptedModels.Install(ollama);
 
-        var result = await runner.RunAsync(RunnerTestKit.Environment(repo),
-            "run", "add a GET /health endpoint returning status ok", "--repo", repo.CheckoutPath, "--runs", repo.RunsPath,
-            "--ollama", ollama.BaseUri.ToString(), "--id", "health");
+        var result = await RunnerTestKit.RunHealthAsync(runner, RunnerTestKit.Environment(repo), repo, ollama);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain("factory.stage.duration", result.Output);
