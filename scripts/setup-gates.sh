@@ -2,8 +2,9 @@
 # Installs what Factory's gates need on a Debian 12 machine, when it is missing:
 #   - Debian packages: python3-fastapi python3-pytest python3-pytest-cov mypy python3-httpx bubblewrap git
 #   - ruff: a native `ruff` on PATH is used as is; otherwise the npm package @astral-sh/ruff-wasm-nodejs is installed
-#     into tools/ruff/node_modules (npm ci, from the committed lock file) and tools/ruff/bin/ruff.js is linked as
-#     $RUFF_LINK_DIR/ruff (default /usr/local/bin).
+#     into tools/ruff/node_modules (npm ci, from the committed lock file), the wrapper and its modules are copied to
+#     $RUFF_HOME (default /usr/local/lib/factory-ruff) and linked as $RUFF_LINK_DIR/ruff (default /usr/local/bin).
+#     A copy, not a link into the checkout: the gates' sandbox hides /tmp, /root and /home, where a checkout may live.
 # Idempotent and non-interactive (safe under CI=true with no stdin). Runs apt-get update at most once, and only when a
 # package is missing. Exits non-zero with a message naming what could not be installed.
 set -euo pipefail
@@ -11,6 +12,7 @@ set -euo pipefail
 readonly REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly RUFF_DIR="$REPO_ROOT/tools/ruff"
 readonly RUFF_LINK_DIR="${RUFF_LINK_DIR:-/usr/local/bin}"
+readonly RUFF_HOME="${RUFF_HOME:-/usr/local/lib/factory-ruff}"
 readonly DEBIAN_PACKAGES=(python3-fastapi python3-pytest python3-pytest-cov mypy python3-httpx bubblewrap git)
 
 say() { printf 'setup-gates: %s\n' "$*"; }
@@ -64,7 +66,8 @@ if command -v ruff >/dev/null 2>&1; then
   target="$(readlink -f "$candidate")"
   # A link to this wrapper in another checkout (an old clone, a removed worktree) is not a native ruff: relink it
   # to this checkout's wrapper. A native ruff must also actually run.
-  if [[ "$target" != */tools/ruff/bin/ruff.js ]] && "$candidate" --version >/dev/null 2>&1; then
+  if [[ "$target" != */tools/ruff/bin/ruff.js && "$target" != "$RUFF_HOME/bin/ruff.js" ]] \
+    && "$candidate" --version >/dev/null 2>&1; then
     native_ruff="$candidate"
   fi
 fi
@@ -84,12 +87,25 @@ else
       || fail "npm ci failed in $RUFF_DIR; is registry.npmjs.org reachable?"
   fi
   chmod +x "$RUFF_DIR/bin/ruff.js"
-  if [[ "$(readlink -f "$RUFF_LINK_DIR/ruff" 2>/dev/null)" == "$(readlink -f "$RUFF_DIR/bin/ruff.js")" ]]; then
-    say "ruff already linked: $RUFF_LINK_DIR/ruff -> $RUFF_DIR/bin/ruff.js"
+  if cmp -s "$RUFF_DIR/bin/ruff.js" "$RUFF_HOME/bin/ruff.js" && cmp -s "$RUFF_DIR/package-lock.json" "$RUFF_HOME/package-lock.json" \
+    && [[ -d "$RUFF_HOME/node_modules/@astral-sh/ruff-wasm-nodejs" ]]; then
+    say "ruff WASM wrapper already installed in $RUFF_HOME"
+  else
+    # Copied beside, then swapped in, so a failed copy never leaves a half-installed ruff.
+    as_root rm -rf "$RUFF_HOME.new"
+    as_root mkdir -p "$RUFF_HOME.new"
+    as_root cp -a "$RUFF_DIR/bin" "$RUFF_DIR/package.json" "$RUFF_DIR/package-lock.json" "$RUFF_DIR/node_modules" "$RUFF_HOME.new/" \
+      || fail "cannot copy the ruff wrapper to $RUFF_HOME"
+    as_root rm -rf "$RUFF_HOME"
+    as_root mv "$RUFF_HOME.new" "$RUFF_HOME"
+    say "installed the ruff WASM wrapper in $RUFF_HOME"
+  fi
+  if [[ "$(readlink -f "$RUFF_LINK_DIR/ruff" 2>/dev/null)" == "$RUFF_HOME/bin/ruff.js" ]]; then
+    say "ruff already linked: $RUFF_LINK_DIR/ruff -> $RUFF_HOME/bin/ruff.js"
   else
     as_root mkdir -p "$RUFF_LINK_DIR"
-    as_root ln -sfn "$RUFF_DIR/bin/ruff.js" "$RUFF_LINK_DIR/ruff" || fail "cannot link $RUFF_LINK_DIR/ruff"
-    say "linked $RUFF_LINK_DIR/ruff -> $RUFF_DIR/bin/ruff.js"
+    as_root ln -sfn "$RUFF_HOME/bin/ruff.js" "$RUFF_LINK_DIR/ruff" || fail "cannot link $RUFF_LINK_DIR/ruff"
+    say "linked $RUFF_LINK_DIR/ruff -> $RUFF_HOME/bin/ruff.js"
   fi
   command -v ruff >/dev/null 2>&1 || fail "ruff was linked into $RUFF_LINK_DIR, which is not on PATH ($PATH)"
   say "ruff: $(ruff --version)"
@@ -101,6 +117,16 @@ if bwrap --ro-bind / / --dev /dev --proc /proc --unshare-net --unshare-pid --die
   say "bubblewrap works (read-only root, no network, own PID namespace)"
 else
   fail "bwrap is installed but cannot create a sandbox here (user namespaces disabled?); the gates refuse to run without it unless Factory is configured with AllowUnsandboxed"
+fi
+
+# 4. ruff must run inside the gates' sandbox too, where /tmp, /root and /home are empty: a ruff that lives there
+#    (a link into a checkout under /tmp, a native one under ~/.cargo) works on the host and fails in every gate.
+ruff_path="$(command -v ruff)"
+if bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --tmpfs /root --tmpfs /home --unshare-net --die-with-parent \
+  "$ruff_path" --version >/dev/null 2>&1; then
+  say "ruff runs inside the sandbox"
+else
+  fail "ruff ($ruff_path -> $(readlink -f "$ruff_path")) does not run inside the sandbox, which hides /tmp, /root and /home; install it elsewhere (e.g. /usr/local)"
 fi
 
 say "done"
