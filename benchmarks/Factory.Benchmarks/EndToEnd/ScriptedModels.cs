@@ -1,3 +1,4 @@
+using Factory.Tests.Support;
 using System.Text.Json;
 using Factory.Benchmarks.Support;
 using Factory.Dataflow;

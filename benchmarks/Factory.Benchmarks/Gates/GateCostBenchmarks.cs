@@ -1,3 +1,4 @@
+using Factory.Tests.Support;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Factory.Benchmarks.Support;

@@ -194,8 +194,8 @@ internal sealed class PipelineSteps(
         }
 
         var timeout = options.Settle.Timeout;
-        using var timeoutSource = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(state.Token, timeoutSource?.Token ?? CancellationToken.None);
+        using var timeoutSource = new CancellationTokenSource(timeout, time); // InfiniteTimeSpan starts no timer
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(state.Token, timeoutSource.Token);
         try
         {
             state.Workspace = await workspaces.CreateAsync(state.Request, state.Trace.RunDirectory, linked.Token).ConfigureAwait(false);

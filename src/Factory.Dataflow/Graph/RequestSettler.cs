@@ -60,7 +60,7 @@ internal sealed class RequestSettler(PipelineOptions options, LoopAdmission admi
 
         // Settling is cleanup: it runs even for a cancelled request, with its own time limit instead of the request's token.
         var timeout = options.Settle.Timeout;
-        using var timeoutSource = timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(timeout, time);
+        using var timeoutSource = new CancellationTokenSource(timeout, time); // InfiniteTimeSpan starts no timer
         try
         {
             settlement = await workspace.SettleAsync(approved, CommitMessage(state), timeoutSource.Token).ConfigureAwait(false);

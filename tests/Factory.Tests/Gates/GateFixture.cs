@@ -9,33 +9,9 @@ namespace Factory.Tests.Gates;
 /// <summary>A sample repository, one request's workspace on it, and the gates wired to a sandboxed runner.</summary>
 public sealed class GateFixture : IAsyncDisposable
 {
-    public const string HealthRoute = """
-        from fastapi import FastAPI
+    public const string HealthRoute = SampleChange.HealthRoute;
 
-        app = FastAPI()
-
-
-        @app.get("/")
-        def root() -> dict[str, str]:
-            return {"service": "targetapp"}
-
-
-        @app.get("/health")
-        def health() -> dict[str, str]:
-            return {"status": "ok"}
-        """;
-
-    public const string HealthTest = """
-        from fastapi.testclient import TestClient
-
-        from app.main import app
-
-        client = TestClient(app)
-
-
-        def test_health() -> None:
-            assert client.get("/health").json() == {"status": "ok"}
-        """;
+    public const string HealthTest = SampleChange.HealthTest;
 
     private GateFixture(SampleRepo repo, IFeatureWorkspace workspace, GateOptions options, string before)
     {

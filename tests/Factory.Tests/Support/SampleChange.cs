@@ -1,7 +1,10 @@
-namespace Factory.Benchmarks.Support;
+namespace Factory.Tests.Support;
 
-/// <summary>The change every real-gate benchmark makes to the sample app: a /health route and its test.</summary>
-internal static class SampleChange
+/// <summary>
+/// The clean change the gate tests and the real-gate benchmarks make to the sample app: a /health route and its test.
+/// Linked into the benchmarks, so both measure and check the same edit.
+/// </summary>
+public static class SampleChange
 {
     public const string MainPath = "app/main.py";
 
