@@ -18,11 +18,15 @@ internal sealed class FileViews(BuildStageOptions options)
         new StringBuilder().Append(CultureInfo.InvariantCulture, $"CURRENT CONTENT OF {path} (the whole file{note}):\n```\n")
             .Append(content.TrimEnd('\n')).Append("\n```\n\n").ToString();
 
+    /// <summary>The advice BUILD gets with a file it was not shown whole.</summary>
+    public const string SearchReplaceOnly = " Change it only with search/replace edits whose \"search\" is copied from these lines.";
+
     /// <summary>
     /// Regions of the file with line numbers, in <paramref name="ranges"/>' priority order while they fit
-    /// <paramref name="budget"/> characters, then shown in file order with the outline of what is not shown.
+    /// <paramref name="budget"/> characters, then shown in file order with the outline of what is not shown;
+    /// <paramref name="advice"/> follows the header.
     /// </summary>
-    public static string Partial(string path, SourceText source, IReadOnlyList<LineRange> ranges, string why, int budget)
+    public static string Partial(string path, SourceText source, IReadOnlyList<LineRange> ranges, string why, int budget, string advice = SearchReplaceOnly)
     {
         var chosen = new List<LineRange>();
         var used = 0;
@@ -51,7 +55,7 @@ internal sealed class FileViews(BuildStageOptions options)
         text.Append(CultureInfo.InvariantCulture,
             $"FILE {path}: {source.Text.Length:N0} characters in {source.LineCount:N0} lines, {why}. Shown: ");
         text.Append(shown.Count == 0 ? "no lines" : string.Join(", ", shown.Select(r => $"lines {r.First}-{r.Last}")));
-        text.Append(". Change it only with search/replace edits whose \"search\" is copied from these lines.\n");
+        text.Append('.').Append(advice).Append('\n');
         AppendOutline(text, path, source, shown);
         foreach (var range in shown)
         {

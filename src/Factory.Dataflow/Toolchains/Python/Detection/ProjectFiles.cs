@@ -1,4 +1,5 @@
 using System.Text;
+using Factory.Dataflow.Stages.Scout;
 
 namespace Factory.Dataflow.Toolchains.Python.Detection;
 
@@ -18,10 +19,12 @@ internal sealed class ProjectFiles
     private const int MaxFiles = 20_000;
     private readonly string _root;
     private readonly HashSet<string> _set;
+    private readonly WorktreeFiles _confinement;
 
     public ProjectFiles(string root, IEnumerable<string>? relativePaths)
     {
         _root = Path.GetFullPath(root);
+        _confinement = new WorktreeFiles(_root);
         All = relativePaths is null
             ? Walk()
             : [.. relativePaths.Select(p => p.Replace('\\', '/').TrimStart('/')).Where(p => !p.Split('/').Any(IsSkipped)).Order(StringComparer.Ordinal)];
@@ -37,12 +40,20 @@ internal sealed class ProjectFiles
     public IEnumerable<string> Under(string folder) =>
         folder is "." or "" ? All : All.Where(p => p.StartsWith(folder + "/", StringComparison.Ordinal));
 
-    /// <summary>The file's text, up to <paramref name="maxChars"/> characters, or null when it cannot be read.</summary>
+    /// <summary>
+    /// The file's text, up to <paramref name="maxChars"/> characters, or null when it cannot be read or lies outside the
+    /// repository (confined by <see cref="WorktreeFiles"/>, the model stages' own rule: no "..", no links leading out).
+    /// </summary>
     public string? Read(string relative, int maxChars = 256 * 1024)
     {
+        if (_confinement.Resolve(relative, out _) is not { } full || new FileInfo(full).LinkTarget is not null)
+        {
+            return null;
+        }
+
         try
         {
-            using var reader = new StreamReader(Path.Combine(_root, relative), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            using var reader = new StreamReader(full, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             var buffer = new char[maxChars];
             var read = reader.ReadBlock(buffer, 0, maxChars);
             return new string(buffer, 0, read);

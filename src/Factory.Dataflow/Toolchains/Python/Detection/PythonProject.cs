@@ -55,6 +55,9 @@ public sealed record PythonProject
     /// <summary>The folders the packages import from ("." or "src").</summary>
     public IReadOnlyList<string> ImportRoots => [.. Packages.Select(p => p.ImportRoot).Distinct(StringComparer.Ordinal)];
 
+    /// <summary>One sentence about the project for PLAN's prompt, e.g. "a Flask application (packages: shop); tests in tests/".</summary>
+    public string Summary => PythonProjectDescription.Summary(this);
+
     /// <summary>The whole description as short lines, for a prompt or a configuration file's comments.</summary>
     public IReadOnlyList<string> Describe() => PythonProjectDescription.Lines(this);
 }

@@ -35,6 +35,14 @@ internal static class PythonProjectDescription
         return lines;
     }
 
+    public static string Summary(PythonProject project)
+    {
+        var kind = project.Framework.DisplayName is { } framework ? $"a {framework} application" : "a Python project without a web framework";
+        var packages = project.Packages.Count == 0 ? "" : $" (packages: {string.Join(", ", project.Packages.Select(p => p.Name))})";
+        var tests = project.TestFolders.Count == 0 ? "no tests yet" : $"tests in {string.Join(", ", project.TestFolders.Select(f => f + "/"))}";
+        return $"{kind}{packages}; {tests}";
+    }
+
     internal static bool Under(string path, string folder) =>
         folder == "." || path.StartsWith(folder + "/", StringComparison.Ordinal);
 
