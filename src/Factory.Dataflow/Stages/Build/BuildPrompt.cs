@@ -127,7 +127,7 @@ internal sealed class BuildPrompt
             return;
         }
 
-        AppendPartial(text, path, source, wanted, "as your changes left it (the regions you changed and the lines the error names)");
+        AppendPartial(text, path, source, wanted, "as your changes left it (the regions you changed and the lines the error names)", outline: false);
     }
 
     private void AppendWhole(StringBuilder text, string path, string content, string note)
@@ -138,9 +138,9 @@ internal sealed class BuildPrompt
         _shownWhole.Add(RepoPath.Normalize(path));
     }
 
-    private void AppendPartial(StringBuilder text, string path, SourceText source, List<LineRange> wanted, string why)
+    private void AppendPartial(StringBuilder text, string path, SourceText source, List<LineRange> wanted, string why, bool outline = true)
     {
-        var view = FileViews.Partial(path, source, wanted, why, Math.Min(_options.MaxRegionChars, Math.Max(0, _budget)));
+        var view = FileViews.Partial(path, source, wanted, why, Math.Min(_options.MaxRegionChars, Math.Max(0, _budget)), outline: outline);
         text.Append(view);
         _budget -= view.Length;
     }

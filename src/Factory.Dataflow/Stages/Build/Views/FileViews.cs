@@ -24,9 +24,11 @@ internal sealed class FileViews(BuildStageOptions options)
     /// <summary>
     /// Regions of the file with line numbers, in <paramref name="ranges"/>' priority order while they fit
     /// <paramref name="budget"/> characters, then shown in file order with the outline of what is not shown;
-    /// <paramref name="advice"/> follows the header.
+    /// <paramref name="advice"/> follows the header. A retry leaves the outline out (<paramref name="outline"/> false): it
+    /// is about the regions already changed.
     /// </summary>
-    public static string Partial(string path, SourceText source, IReadOnlyList<LineRange> ranges, string why, int budget, string advice = SearchReplaceOnly)
+    public static string Partial(
+        string path, SourceText source, IReadOnlyList<LineRange> ranges, string why, int budget, string advice = SearchReplaceOnly, bool outline = true)
     {
         var chosen = new List<LineRange>();
         var used = 0;
@@ -56,7 +58,11 @@ internal sealed class FileViews(BuildStageOptions options)
             $"FILE {path}: {source.Text.Length:N0} characters in {source.LineCount:N0} lines, {why}. Shown: ");
         text.Append(shown.Count == 0 ? "no lines" : string.Join(", ", shown.Select(r => $"lines {r.First}-{r.Last}")));
         text.Append('.').Append(advice).Append('\n');
-        AppendOutline(text, path, source, shown);
+        if (outline)
+        {
+            AppendOutline(text, path, source, shown);
+        }
+
         foreach (var range in shown)
         {
             text.Append(CultureInfo.InvariantCulture, $"LINES {range.First}-{range.Last} OF {path}:\n```\n");
