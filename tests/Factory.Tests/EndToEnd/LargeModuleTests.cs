@@ -18,11 +18,12 @@ namespace Factory.Tests.EndToEnd;
 /// </summary>
 public sealed class LargeModuleTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const string Plan = "planner:3b";
-    private const string Scout = "scout:3b";
-    private const string Build = "coder:7b";
-    private const string Test = "tester:7b";
-    private const string Review = "reviewer:3b";
+    // One model per stage, as in the other end-to-end run, so each stage's traffic is separable.
+    private const string Plan = ScriptedModels.Plan;
+    private const string Scout = ScriptedModels.Scout;
+    private const string Build = ScriptedModels.Build;
+    private const string Test = ScriptedModels.Test;
+    private const string Review = ScriptedModels.Review;
 
     private const string RootRoute = "@app.get(\"/\")\ndef root() -> dict[str, str]:\n    return {\"service\": \"targetapp\"}\n";
     private const string HealthRoute = "\n\n@app.get(\"/health\")\ndef health() -> dict[str, str]:\n    return {\"status\": \"ok\"}\n";

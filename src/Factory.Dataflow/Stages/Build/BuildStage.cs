@@ -74,6 +74,14 @@ public sealed class BuildStage : IFactoryStage
             return StageResult.Failure(applied.Feedback);
         }
 
+        if (applied.Files.Count == 0)
+        {
+            // On a retry BUILD may stand by its code (a generated test was wrong, say); on the first attempt it has done nothing.
+            return context.Feedback is null
+                ? StageResult.Failure("BUILD's edits leave every file exactly as it was: nothing was changed. Make the change the specification asks for.")
+                : StageResult.Success(Array.Empty<string>(), "BUILD's edits change nothing: the code stays as the previous attempt left it.");
+        }
+
         var report = await workspace.WriteAsync(applied.Files, WriterRole.Build, cancellationToken).ConfigureAwait(false);
         if (!report.Accepted)
         {

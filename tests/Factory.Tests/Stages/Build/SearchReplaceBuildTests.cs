@@ -119,4 +119,21 @@ public class SearchReplaceBuildTests
         var promptBytes = (long)context.Usage.Extras["prompt_bytes"]!;
         Assert.True(promptBytes < changed.Length, $"the retry's prompt ({promptBytes} bytes) should be smaller than the changed file ({changed.Length})");
     }
+
+    [Fact]
+    public async Task Edits_that_change_nothing_fail_a_first_attempt_but_let_a_retry_keep_the_code()
+    {
+        const string unchanged = "{\"edits\": [{\"path\": \"app/main.py\", \"search\": \"def code_0001() -> str:\", \"replace\": \"def code_0001() -> str:\"}]}";
+        await using var server = await FakeOllamaServer.StartAsync();
+        server.Script(StageTestKit.BuildModel, FakeReply.Text(unchanged), FakeReply.Text(unchanged));
+        await using var workspace = new TempFolderWorkspace((LargeModule.Path, LargeModule.Content()));
+
+        var (first, _) = await BuildOnceAsync(server, workspace);
+        var (retry, _) = await BuildOnceAsync(server, workspace, "FAILED tests/test_new.py::test_it - the generated test was wrong", attempt: 2);
+
+        Assert.False(first.Ok);
+        Assert.Contains("nothing was changed", first.Detail, StringComparison.Ordinal);
+        Assert.True(retry.Ok, retry.Detail);
+        Assert.Empty(workspace.Writes);
+    }
 }

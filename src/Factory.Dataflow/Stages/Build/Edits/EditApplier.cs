@@ -55,10 +55,8 @@ internal static class EditApplier
             return new EditApplication([], problems);
         }
 
-        var changed = order.Where(p => contents[p] != originals[p].Content).ToList();
-        return changed.Count == 0
-            ? new EditApplication([], ["The edits leave every file exactly as it was: nothing would change. Make the change the specification asks for."])
-            : new EditApplication([.. changed.Select(p => new FileEdit(p, contents[p]))], []);
+        // Files the edits leave exactly as they were are not written; when that is every file, Files is empty.
+        return new EditApplication([.. order.Where(p => contents[p] != originals[p].Content).Select(p => new FileEdit(p, contents[p]))], []);
     }
 
     private static string? ApplyWhole(WholeFileEdit edit, CurrentFile original, IReadOnlySet<string> shownWhole, string label, out string? result)
