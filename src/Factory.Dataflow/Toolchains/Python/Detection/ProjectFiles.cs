@@ -53,9 +53,11 @@ internal sealed class ProjectFiles
 
         try
         {
+            // UTF-8 never has more characters than bytes: size the buffer by the file, not by the cap.
+            var length = (int)Math.Min(maxChars, new FileInfo(full).Length);
             using var reader = new StreamReader(full, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            var buffer = new char[maxChars];
-            var read = reader.ReadBlock(buffer, 0, maxChars);
+            var buffer = new char[length];
+            var read = reader.ReadBlock(buffer, 0, length);
             return new string(buffer, 0, read);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
