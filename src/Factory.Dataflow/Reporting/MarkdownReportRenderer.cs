@@ -29,6 +29,7 @@ public static class MarkdownReportRenderer
         text.AppendLine();
         text.AppendLine(c, $"Flakiest stage: {report.FlakiestStage ?? "none (every eval held)"}.");
         text.AppendLine();
+        AppendPromptSizes(text, report.BuildPromptBytes);
         text.AppendLine("## Outcomes");
         text.AppendLine();
         text.AppendLine("| outcome | requests |");
@@ -53,5 +54,25 @@ public static class MarkdownReportRenderer
         }
 
         return text.ToString();
+    }
+
+    private static void AppendPromptSizes(StringBuilder text, IReadOnlyList<PromptSizeReport> sizes)
+    {
+        if (sizes.Count == 0)
+        {
+            return;
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine("## BUILD prompt size");
+        text.AppendLine();
+        text.AppendLine("| attempt | prompts | mean bytes | max bytes |");
+        text.AppendLine("| ---: | ---: | ---: | ---: |");
+        foreach (var size in sizes)
+        {
+            text.AppendLine(c, $"| {size.Attempt} | {size.Prompts} | {size.MeanBytes} | {size.MaxBytes} |");
+        }
+
+        text.AppendLine();
     }
 }
