@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Factory.Dataflow.Hosting.Registration;
+using Factory.Dataflow.Reporting;
 using Factory.Runner.Batch;
 using Factory.Runner.Hosting;
 using Factory.Runner.Progress;
@@ -41,7 +42,7 @@ internal static class BatchCommand
         var backlog = Backlog.Read(backlogPath);
         foreach (var problem in backlog.Problems)
         {
-            await output.WriteLineAsync($"{backlogPath}: {problem} (skipped; the other lines still run)").ConfigureAwait(false);
+            await output.WriteLineAsync(TerminalText.Line($"{backlogPath}: {problem} (skipped; the other lines still run)")).ConfigureAwait(false);
         }
 
         using var host = await RunnerHost.StartAsync(settings, cancellationToken).ConfigureAwait(false);
@@ -51,7 +52,7 @@ internal static class BatchCommand
         using var journal = BatchJournal.Open(runsDirectory);
         foreach (var problem in journal.Problems)
         {
-            await output.WriteLineAsync(problem).ConfigureAwait(false);
+            await output.WriteLineAsync(TerminalText.Line(problem)).ConfigureAwait(false);
         }
 
         var time = TimeProvider.System;
@@ -102,7 +103,7 @@ internal static class BatchCommand
         foreach (var r in results.OrderBy(r => r.Line))
         {
             var detail = r.Detail is null ? "" : PlainProgressView.FirstLine(r.Detail);
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{r.Line}  {r.Id ?? "-"}  {r.Status}{(r.Earlier ? " (earlier run)" : "")}  {detail}").TrimEnd());
+            text.AppendLine(TerminalText.Line(string.Create(CultureInfo.InvariantCulture, $"{r.Line}  {r.Id ?? "-"}  {r.Status}{(r.Earlier ? " (earlier run)" : "")}  {detail}").TrimEnd()));
         }
 
         text.AppendLine();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Factory.Dataflow;
 using Factory.Dataflow.Hosting.Registration;
+using Factory.Dataflow.Reporting;
 using Factory.Runner.Demo;
 using Factory.Runner.Hosting;
 using Factory.Runner.Output;
@@ -77,7 +78,7 @@ internal static class DemoCommand
 
         foreach (var outcome in outcomes)
         {
-            await output.WriteLineAsync($"\n== {outcome.Request.Id}: {outcome.Request.Text}").ConfigureAwait(false);
+            await output.WriteLineAsync("\n== " + TerminalText.Line($"{outcome.Request.Id}: {outcome.Request.Text}")).ConfigureAwait(false);
             await output.WriteLineAsync(OutcomeSummary.Render(outcome)).ConfigureAwait(false);
         }
 

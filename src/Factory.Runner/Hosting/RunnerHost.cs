@@ -34,7 +34,13 @@ internal static class RunnerHost
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         // Logs go to stderr so that stdout holds only the command's own output (the report, the summary).
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+
+            // Plain text: stderr goes through the escaping writer, which would show color codes as text.
+            o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+        });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         var registration = builder.Services.AddFactoryPipeline(builder.Configuration);
         if (settings.RecordCassette is { } cassette)
