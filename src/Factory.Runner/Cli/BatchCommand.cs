@@ -23,14 +23,16 @@ internal static class BatchCommand
         var ollama = CommonOptions.Ollama();
         var maxTokens = CommonOptions.MaxTokens("The most tokens the whole batch may spend (earlier runs of it included); then no new request starts.");
         var maxCost = CommonOptions.MaxCost("The most the whole batch may cost (earlier runs of it included); then no new request starts.");
+        var set = CommonOptions.Set();
         var command = new Command("batch", "Run a backlog of requests concurrently; run it again to resume after a crash or Ctrl-C.")
         {
-            backlog, repo, runs, ollama, maxTokens, maxCost,
+            backlog, repo, runs, ollama, maxTokens, maxCost, set,
         };
         command.SetAction((parse, cancellationToken) => FactoryCli.Guard(() =>
         {
             var settings = new RunnerSettings(
-                CommonOptions.RequireFolder(parse.GetValue(repo)!, "--repo"), parse.GetValue(runs)!, parse.GetValue(ollama));
+                CommonOptions.RequireFolder(parse.GetValue(repo)!, "--repo"), parse.GetValue(runs)!, parse.GetValue(ollama),
+                Set: CommonOptions.Settings(parse.GetValue(set)));
             return RunAsync(parse.GetValue(backlog)!, settings, new BatchBudget(CommonOptions.Positive(parse.GetValue(maxTokens), "--max-tokens"), CommonOptions.Positive(parse.GetValue(maxCost), "--max-cost")), output, cancellationToken);
         }, cancellationToken));
         return command;

@@ -27,10 +27,9 @@ public sealed class CommandErrorTests(RunnerProcess runner)
         using var repo = SampleRepo.Create();
         await using var ollama = await FakeOllamaServer.StartAsync();
         ScriptedModels.Install(ollama);
-        var env = RunnerTestKit.Environment(repo);
-        env["Factory__Sandbox__SearchPath"] = "/nonexistent";
+        RunnerTestKit.WriteUserSettings(repo, new { Factory = new { Sandbox = new { SearchPath = "/nonexistent" } } });
 
-        var result = await runner.RunAsync(env, "run", "add x", "--repo", repo.CheckoutPath, "--ollama", ollama.BaseUri.ToString());
+        var result = await runner.RunAsync(RunnerTestKit.Environment(repo), "run", "add x", "--repo", repo.CheckoutPath, "--ollama", ollama.BaseUri.ToString());
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("A gate tool is missing", result.Error);
