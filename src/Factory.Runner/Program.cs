@@ -7,4 +7,14 @@ var output = TerminalWriter.Over(Console.Out);
 var error = TerminalWriter.Over(Console.Error);
 Console.SetOut(output);
 Console.SetError(error);
-return await FactoryCli.RunAsync(args, output, error);
+try
+{
+    return await FactoryCli.RunAsync(args, output, error);
+}
+catch (Exception exception)
+{
+    // The runtime would print an unhandled exception to stderr itself, past the escaping writer; its message may quote
+    // a model's or a tool's text.
+    await error.WriteLineAsync($"factory: internal error (a bug in Factory; please report it):\n{exception}");
+    return ExitCodes.InternalError;
+}

@@ -17,7 +17,7 @@ internal static class FactoryCli
         // A plain Command rather than RootCommand, which names itself after the executable ("Factory.Runner" when
         // installed as a .NET tool); the help and version options RootCommand would add are added here.
         var root = new Command(CommandName, "Factory: plain-language feature requests to validated, tested, reviewed changes on a git repository.\n" +
-            "Exit codes: 0 approved (batch: every request approved), 1 rejected or failed, 2 usage or environment error, 130 stopped by Ctrl-C.")
+            "Exit codes: 0 approved (batch: every request approved), 1 rejected or failed, 2 usage or environment error, 130 stopped by Ctrl-C, 70 internal error.")
         {
             new HelpOption(),
             new VersionOption(),
