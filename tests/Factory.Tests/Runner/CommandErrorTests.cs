@@ -40,9 +40,7 @@ public sealed class CommandErrorTests(RunnerProcess runner)
     public async Task An_unreachable_ollama_is_an_environment_error_and_no_request_starts()
     {
         using var repo = SampleRepo.Create();
-        var stopped = await FakeOllamaServer.StartAsync();
-        var url = stopped.BaseUri.ToString();
-        await stopped.StopAsync();
+        var url = await RunnerTestKit.StoppedOllamaAsync();
 
         var result = await runner.RunAsync(RunnerTestKit.Environment(repo), "run", "add x", "--repo", repo.CheckoutPath, "--runs", repo.RunsPath, "--ollama", url);
 

@@ -26,6 +26,15 @@ internal static class RunnerTestKit
 
     private static string UserConfigurationHome(SampleRepo repo) => Path.Combine(Path.GetDirectoryName(repo.CheckoutPath)!, "config");
 
+    /// <summary>The URL of an Ollama-compatible server that has stopped: the runner's preflight stops there.</summary>
+    public static async Task<string> StoppedOllamaAsync()
+    {
+        var stopped = await FakeOllamaServer.StartAsync();
+        var url = stopped.BaseUri.ToString();
+        await stopped.StopAsync();
+        return url;
+    }
+
     /// <summary>The factory branches of the sample repository.</summary>
     public static IReadOnlyList<string> FactoryBranches(SampleRepo repo) =>
         [.. repo.Git("for-each-ref", "--format=%(refname:short)", "refs/heads/factory/").Split('\n', StringSplitOptions.RemoveEmptyEntries)];

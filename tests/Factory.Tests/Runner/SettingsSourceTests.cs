@@ -28,7 +28,7 @@ public sealed class SettingsSourceTests(RunnerProcess runner)
         repo.Git("commit", "--quiet", "-m", "a settings file that turns the sandbox off");
 
         var result = await runner.RunInAsync(repo.CheckoutPath, RunnerTestKit.Environment(repo),
-            "run", "add x", "--repo", ".", "--runs", repo.RunsPath, "--ollama", await StoppedOllamaAsync());
+            "run", "add x", "--repo", ".", "--runs", repo.RunsPath, "--ollama", await RunnerTestKit.StoppedOllamaAsync());
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("Cannot reach Ollama", result.Error);
@@ -44,7 +44,7 @@ public sealed class SettingsSourceTests(RunnerProcess runner)
         var env = RunnerTestKit.Environment(repo);
         env["Factory__Sandbox__AllowUnsandboxed"] = "true";
 
-        var result = await runner.RunAsync(env, "run", "add x", "--repo", repo.CheckoutPath, "--ollama", await StoppedOllamaAsync());
+        var result = await runner.RunAsync(env, "run", "add x", "--repo", repo.CheckoutPath, "--ollama", await RunnerTestKit.StoppedOllamaAsync());
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("- Factory:Sandbox:AllowUnsandboxed, set by the environment variable Factory__Sandbox__AllowUnsandboxed", result.Error);
@@ -59,7 +59,7 @@ public sealed class SettingsSourceTests(RunnerProcess runner)
         using var repo = SampleRepo.Create();
         RunnerTestKit.WriteUserSettings(repo, SandboxOff);
 
-        var result = await runner.RunAsync(RunnerTestKit.Environment(repo), "run", "add x", "--repo", repo.CheckoutPath, "--ollama", await StoppedOllamaAsync());
+        var result = await runner.RunAsync(RunnerTestKit.Environment(repo), "run", "add x", "--repo", repo.CheckoutPath, "--ollama", await RunnerTestKit.StoppedOllamaAsync());
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("WITHOUT a sandbox", result.Error);
@@ -72,17 +72,9 @@ public sealed class SettingsSourceTests(RunnerProcess runner)
         using var repo = SampleRepo.Create();
 
         var result = await runner.RunAsync(RunnerTestKit.Environment(repo),
-            "run", "add x", "--repo", repo.CheckoutPath, "--ollama", await StoppedOllamaAsync(), "--set", "Factory:Sandbox:BubblewrapPath=/nonexistent/bwrap");
+            "run", "add x", "--repo", repo.CheckoutPath, "--ollama", await RunnerTestKit.StoppedOllamaAsync(), "--set", "Factory:Sandbox:BubblewrapPath=/nonexistent/bwrap");
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("bubblewrap was not found at /nonexistent/bwrap", result.Error);
-    }
-
-    private static async Task<string> StoppedOllamaAsync()
-    {
-        var stopped = await FakeOllamaServer.StartAsync();
-        var url = stopped.BaseUri.ToString();
-        await stopped.StopAsync();
-        return url;
     }
 }
