@@ -1,5 +1,4 @@
 using Factory.Tests.Support;
-using Factory.Tests.Support.FakeOllama;
 
 namespace Factory.Tests.Runner;
 
