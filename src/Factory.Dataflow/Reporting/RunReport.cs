@@ -17,7 +17,11 @@ public sealed record RunReport(
     IReadOnlyDictionary<string, int> Outcomes,
     string? FlakiestStage,
     BuildAttemptsLeader? MostBuildAttempts,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>Per queue worker, when the runs were collected from a shared remote (<c>factory report --remote</c>); else empty.</summary>
+    public IReadOnlyList<WorkerReport> Workers { get; init; } = [];
+}
 
 /// <summary>The request that needed the most BUILD attempts.</summary>
 /// <param name="RequestId">Its id.</param>

@@ -51,7 +51,10 @@ public static class RunReportBuilder
             outcomes,
             flakiest,
             leader,
-            [.. runs.SelectMany(r => r.Problems)]);
+            [.. runs.SelectMany(r => r.Problems)])
+        {
+            Workers = WorkerReport.FromRunDirectories(runs.Select(r => r.RunDirectory)),
+        };
     }
 
     /// <summary>The nearest-rank percentile of <paramref name="sorted"/> (ascending); 0 for an empty list.</summary>

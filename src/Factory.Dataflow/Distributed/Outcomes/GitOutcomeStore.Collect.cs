@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Factory.Dataflow.Tracing;
+using Factory.Dataflow.Reporting;
 using Factory.Dataflow.Workspace;
 
 namespace Factory.Dataflow.Distributed;
@@ -8,7 +8,7 @@ namespace Factory.Dataflow.Distributed;
 public sealed partial class GitOutcomeStore
 {
     /// <summary>The file in an outcome ref (and in a collected run directory) that holds the <see cref="OutcomeRecord"/>.</summary>
-    public const string RecordFileName = "outcome.json";
+    public const string RecordFileName = WorkerReport.OutcomeFileName;
 
     /// <summary>
     /// Fetches every outcome ref and lays each out as a run directory under <paramref name="runsDirectory"/>
@@ -95,7 +95,4 @@ public sealed partial class GitOutcomeStore
             throw new InvalidDataException($"{path} is not a readable outcome record: {exception.Message}", exception);
         }
     }
-
-    /// <summary>The trace file name a collected run directory holds.</summary>
-    internal static string TraceFileName => JsonlTraceSink.FileName;
 }

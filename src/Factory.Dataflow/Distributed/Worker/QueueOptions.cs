@@ -73,6 +73,13 @@ public sealed class QueueOptions
     /// <value>Defaults to 30 seconds.</value>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a stopping <c>factory worker</c> lets its requests in flight finish before it cancels them and hands them
+    /// back to the queue (a hosted worker uses the host's shutdown timeout instead).
+    /// </summary>
+    /// <value>Defaults to 60 seconds.</value>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The worker's name with its default applied.</summary>
     public string EffectiveName => Name ?? string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}-{Environment.ProcessId}");
 
@@ -133,9 +140,9 @@ public sealed class QueueOptions
             problems.Add($"Factory:Queue:MaxDeliveries must be at least 1, not {MaxDeliveries}.");
         }
 
-        if (DuplicateWindow <= TimeSpan.Zero || PollWait <= TimeSpan.Zero || MaxBackoff < TimeSpan.FromSeconds(1))
+        if (DuplicateWindow <= TimeSpan.Zero || PollWait <= TimeSpan.Zero || DrainTimeout < TimeSpan.Zero || MaxBackoff < TimeSpan.FromSeconds(1))
         {
-            problems.Add("Factory:Queue:DuplicateWindow and PollWait must be positive, MaxBackoff at least 1 second.");
+            problems.Add("Factory:Queue:DuplicateWindow and PollWait must be positive, DrainTimeout not negative, MaxBackoff at least 1 second.");
         }
 
         if (string.IsNullOrWhiteSpace(Stream) || string.IsNullOrWhiteSpace(Subject) || string.IsNullOrWhiteSpace(Consumer) ||
