@@ -50,10 +50,13 @@ public sealed class BaseCommitWorkspaces : IWorkspaceProvider
     }
 
     /// <summary>Drops the request's local branch (its outcome is on the remote now, or it will run again) and its base.</summary>
-    public async Task ReleaseAsync(string requestId, string checkout, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(string requestId, string? checkout, CancellationToken cancellationToken)
     {
         _baseOf.TryRemove(requestId, out _);
-        await ForgetBranchAsync(checkout, requestId, cancellationToken).ConfigureAwait(false);
+        if (checkout is not null)
+        {
+            await ForgetBranchAsync(checkout, requestId, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The mirror repository (fetched once when missing), where outcomes that belong to no base are committed.</summary>

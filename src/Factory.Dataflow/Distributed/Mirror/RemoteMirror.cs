@@ -129,5 +129,5 @@ public sealed class RemoteMirror : IDisposable
     }
 
     private async Task<bool> HasCommitAsync(string commit, CancellationToken cancellationToken) =>
-        (await GitCli.TryRunAsync(MirrorPath, ["cat-file", "-e", commit + "^{commit}"], cancellationToken).ConfigureAwait(false)).ExitCode == 0;
+        Directory.Exists(MirrorPath) && (await GitCli.TryRunAsync(MirrorPath, ["cat-file", "-e", commit + "^{commit}"], cancellationToken).ConfigureAwait(false)).ExitCode == 0;
 }

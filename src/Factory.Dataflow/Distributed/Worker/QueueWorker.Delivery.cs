@@ -57,6 +57,7 @@ public sealed partial class QueueWorker
         {
             // Not ours to decide (a bug, a full disk): leave the delivery to the ack wait so another worker retries.
             LogDeliveryFailed(exception, request?.Id ?? delivery.MessageId ?? "?");
+            Report(QueueWorkerEventKind.Faulted, request?.Id ?? delivery.MessageId ?? "?", delivery.DeliveryCount, $"{exception.GetType().Name}: {exception.Message}");
         }
     }
 
@@ -111,7 +112,7 @@ public sealed partial class QueueWorker
         }
         finally
         {
-            await _workspaces.ReleaseAsync(request.Id, checkout!, CancellationToken.None).ConfigureAwait(false);
+            await _workspaces.ReleaseAsync(request.Id, checkout, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -27,4 +27,7 @@ public enum QueueWorkerEventKind
 
     /// <summary>Handed back to the queue for another delivery (the worker is stopping, or the request is running here already).</summary>
     Released,
+
+    /// <summary>The worker could not handle the delivery (an unexpected error); the broker redelivers it after its ack wait.</summary>
+    Faulted,
 }
