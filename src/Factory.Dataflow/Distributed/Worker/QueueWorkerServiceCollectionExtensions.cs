@@ -31,10 +31,8 @@ public static class QueueWorkerServiceCollectionExtensions
 
         services.AddSingleton<QueueWorkerRegistered>();
         var section = configuration is IConfigurationSection { Path: QueueOptions.SectionName } ? configuration : configuration.GetSection(QueueOptions.SectionName);
-        services.AddOptions<QueueOptions>()
-            .Bind(section)
-            .Validate(o => o.Validate().Count == 0, "Factory:Queue is not usable")
-            .ValidateOnStart();
+        services.AddOptions<QueueOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>();
         services.AddOptions<FactoryOptions>().PostConfigure<IOptions<QueueOptions>>((factory, queue) =>
         {
             if (string.IsNullOrWhiteSpace(factory.Workspace.RepositoryPath) && queue.Value.Validate().Count == 0)
@@ -68,6 +66,13 @@ public static class QueueWorkerServiceCollectionExtensions
     private static QueueOptions Queue(IServiceProvider services) => services.GetRequiredService<IOptions<QueueOptions>>().Value;
 
     private static FactoryOptions Factory(IServiceProvider services) => services.GetRequiredService<IOptions<FactoryOptions>>().Value;
+
+    /// <summary>Reports every problem of <see cref="QueueOptions.Validate"/>, each named by its configuration key.</summary>
+    private sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, QueueOptions options) =>
+            options.Validate() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+    }
 
     /// <summary>Marks a collection that already has a queue worker.</summary>
     private sealed class QueueWorkerRegistered;
