@@ -36,6 +36,7 @@ internal static class QueueBatch
             throw new RunnerException($"{exception.Message}\nCheck --remote (and --base).", exception);
         }
 
+        await using var telemetry = PublishTelemetry.Start();
         await using var queue = new NatsWorkQueue(options);
         var queued = 0;
         try
