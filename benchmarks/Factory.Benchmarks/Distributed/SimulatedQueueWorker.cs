@@ -59,6 +59,6 @@ internal static class SimulatedQueueWorker
         Stream = stream,
         Subject = "bench." + stream.ToLowerInvariant(),
         Consumer = "workers-" + stream.ToLowerInvariant(),
-        PollWait = TimeSpan.FromMilliseconds(500),
+        PollWait = TimeSpan.FromSeconds(1),
     };
 }

@@ -99,6 +99,12 @@ internal static class WorkerCommand
             await Task.WhenAny(worker.ExecuteTask!, stopped.Task).ConfigureAwait(false);
         }
 
+        if (worker.ExecuteTask is { IsFaulted: true } faulted)
+        {
+            await output.WriteLineAsync($"worker {worker.Name}: failed: {faulted.Exception?.GetBaseException().Message}").ConfigureAwait(false);
+            return ExitCodes.NotApproved;
+        }
+
         await output.WriteLineAsync($"worker {worker.Name}: stopping; {worker.InFlight} request(s) in flight.").ConfigureAwait(false);
         using (var drain = new CancellationTokenSource(options.DrainTimeout))
         {

@@ -140,9 +140,14 @@ public sealed class QueueOptions
             problems.Add($"Factory:Queue:MaxDeliveries must be at least 1, not {MaxDeliveries}.");
         }
 
-        if (DuplicateWindow <= TimeSpan.Zero || PollWait <= TimeSpan.Zero || DrainTimeout < TimeSpan.Zero || MaxBackoff < TimeSpan.FromSeconds(1))
+        if (PollWait < TimeSpan.FromSeconds(1))
         {
-            problems.Add("Factory:Queue:DuplicateWindow and PollWait must be positive, DrainTimeout not negative, MaxBackoff at least 1 second.");
+            problems.Add($"Factory:Queue:PollWait must be at least 1 second (the broker's shortest pull), not {PollWait}.");
+        }
+
+        if (DuplicateWindow <= TimeSpan.Zero || DrainTimeout < TimeSpan.Zero || MaxBackoff < TimeSpan.FromSeconds(1))
+        {
+            problems.Add("Factory:Queue:DuplicateWindow must be positive, DrainTimeout not negative, MaxBackoff at least 1 second.");
         }
 
         if (string.IsNullOrWhiteSpace(Stream) || string.IsNullOrWhiteSpace(Subject) || string.IsNullOrWhiteSpace(Consumer) ||

@@ -117,26 +117,8 @@ public sealed partial class QueueWorker : BackgroundService
     /// Stops pulling at once; lets the requests in flight run until <paramref name="cancellationToken"/> (the host's
     /// shutdown timeout) fires, then cancels and releases them; returns when every delivery is acked or released.
     /// </summary>
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await using (cancellationToken.Register(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort).ConfigureAwait(false))
-        {
-            await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        _abort.Cancel();
-        if (ExecuteTask is { } execute)
-        {
-            try
-            {
-                await execute.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // The pull loop's own cancellation.
-            }
-        }
-    }
+    public override Task StopAsync(CancellationToken cancellationToken) =>
+        Hosting.Worker.GracefulStop.StopAsync(base.StopAsync, _abort, () => ExecuteTask, cancellationToken);
 
     /// <inheritdoc />
     public override void Dispose()
@@ -168,9 +150,10 @@ public sealed partial class QueueWorker : BackgroundService
                 {
                     deliveries = await _queue.ReceiveAsync(free, _options.PollWait, stoppingToken).ConfigureAwait(false);
                 }
-                catch (QueueUnavailableException exception)
+                catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    LogInfrastructure(exception.Message);
+                    // The pull loop must outlive a broker outage (or a client error): log it, pause, pull again.
+                    LogInfrastructure($"Pulling from {_queue.Address} failed: {exception.Message}");
                     await Task.Delay(_options.MaxBackoff / 4, _time, stoppingToken).ConfigureAwait(false);
                 }
                 finally
