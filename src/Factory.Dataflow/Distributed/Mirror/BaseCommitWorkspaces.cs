@@ -99,10 +99,12 @@ public sealed class BaseCommitWorkspaces : IWorkspaceProvider
 
     private async Task ForgetBranchAsync(string checkout, string requestId, CancellationToken cancellationToken)
     {
+        // One git call whether or not the branch exists; any other failure (it is checked out) is an error.
         var branch = _template.BranchPrefix + requestId;
-        if ((await GitCli.TryRunAsync(checkout, ["rev-parse", "--verify", "--quiet", "refs/heads/" + branch], cancellationToken).ConfigureAwait(false)).ExitCode == 0)
+        var deleted = await GitCli.TryRunAsync(checkout, ["branch", "-D", "--quiet", branch], cancellationToken).ConfigureAwait(false);
+        if (deleted.ExitCode != 0 && !deleted.StandardError.Contains("not found", StringComparison.Ordinal))
         {
-            await GitCli.RunAsync(checkout, ["branch", "-D", "--quiet", branch], cancellationToken).ConfigureAwait(false);
+            throw new GitCommandException($"git branch -D {branch} failed in {checkout}: {deleted.StandardError.Trim()}");
         }
     }
 }

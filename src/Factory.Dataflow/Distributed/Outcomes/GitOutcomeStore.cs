@@ -103,15 +103,20 @@ public sealed partial class GitOutcomeStore : IOutcomeStore
                 files.Add(("failed.diff", diff));
             }
 
+            // One hash-object and one update-index for all the files: each git process costs tens of ms on a busy machine.
             var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["GIT_INDEX_FILE"] = Path.Combine(scratch.FullName, "index") };
+            var paths = new List<string>();
             foreach (var (name, content) in files)
             {
                 var path = Path.Combine(scratch.FullName, name);
                 await File.WriteAllTextAsync(path, content, cancellationToken).ConfigureAwait(false);
-                var blob = (await GitCli.RunAsync(outcome.RepositoryPath, ["hash-object", "-w", "--", path], cancellationToken).ConfigureAwait(false)).Trim();
-                await GitCli.RunAsync(outcome.RepositoryPath, ["update-index", "--add", "--cacheinfo", $"100644,{blob},{name}"], cancellationToken, environment)
-                    .ConfigureAwait(false);
+                paths.Add(path);
             }
+
+            var blobs = (await GitCli.RunAsync(outcome.RepositoryPath, ["hash-object", "-w", "--", .. paths], cancellationToken).ConfigureAwait(false))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var entries = files.Zip(blobs).SelectMany(f => new[] { "--cacheinfo", $"100644,{f.Second.Trim()},{f.First.Name}" });
+            await GitCli.RunAsync(outcome.RepositoryPath, ["update-index", "--add", .. entries], cancellationToken, environment).ConfigureAwait(false);
 
             var tree = (await GitCli.RunAsync(outcome.RepositoryPath, ["write-tree"], cancellationToken, environment).ConfigureAwait(false)).Trim();
             var message = string.Create(CultureInfo.InvariantCulture, $"factory outcome {outcome.Record.Id}: {outcome.Record.Status} (worker {outcome.Record.Worker}, delivery {outcome.Record.Delivery})");
