@@ -41,18 +41,20 @@ internal sealed class QueueHarness : IAsyncDisposable
     };
 
     /// <summary>Starts a worker; <paramref name="wrap"/> may replace its queue (to fail an ack, say).</summary>
-    public static async Task<QueueHarness> StartAsync(QueueOptions options, Func<IWorkQueue, IWorkQueue>? wrap = null)
+    public static async Task<QueueHarness> StartAsync(
+        QueueOptions options, Func<IWorkQueue, IWorkQueue>? wrap = null, Func<FactoryPipelineBuilder, FactoryPipelineBuilder>? stages = null)
     {
         var queue = wrap is null ? new NatsWorkQueue(options) : wrap(new NatsWorkQueue(options));
         var mirror = new RemoteMirror(options.Remote, options.EffectiveStateDirectory);
         var workspaces = new BaseCommitWorkspaces(mirror, new GitWorkspaceOptions());
-        var pipeline = InMemoryStages.PassingBuilder()
+        var builder = InMemoryStages.PassingBuilder()
             .Use(StageName.Build, async (context, cancellationToken) =>
             {
                 var report = await context.RequireWorkspace().WriteAsync(
                     [new FileEdit($"app/{context.Request.Id.Replace('-', '_')}.py", "VALUE = 1\n")], WriterRole.Build, cancellationToken);
                 return report.Accepted ? StageResult.Success() : StageResult.Failure(report.Rejection!);
-            })
+            });
+        var pipeline = (stages?.Invoke(builder) ?? builder)
             .UseWorkspace(workspaces)
             .Configure(o => o.RunsDirectory = Path.Combine(options.EffectiveStateDirectory, "runs"))
             .Build();

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text;
+using Factory.Dataflow;
 using Factory.Dataflow.Diagnostics;
 using Factory.Dataflow.Distributed;
+using Factory.Tests.Support;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 
@@ -139,6 +141,36 @@ public sealed class QueueWorkerTests
         var record = OutcomeRecord.Decode(remote.Git("show", $"{OutcomePrefix}epsilon:outcome.json"));
         Assert.Equal((OutcomeRecord.Failed, 2L), (record.Status, record.Delivery));
         Assert.StartsWith("delivery limit", record.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_stopping_worker_hands_its_unfinished_request_back_and_another_worker_ends_it()
+    {
+        await using var nats = await LocalNats.StartAsync();
+        using var remote = SharedRemote.Create(fastGates: false);
+        var options = QueueHarness.Options(nats, remote, "stopping");
+        await QueueHarness.PublishAsync(options, remote, ["held"]);
+
+        // PLAN never finishes on its own: only the worker's stop can end it.
+        var stopping = await QueueHarness.StartAsync(options, stages: b => b.Use(StageName.Plan, async (_, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return InMemoryStages.Approve();
+        }));
+        await QueueHarness.EventuallyAsync(() => Task.FromResult(stopping.Events.Any(e => e.Kind == QueueWorkerEventKind.Started)), 60, "the request started");
+        using (var drain = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        {
+            await stopping.Worker.StopAsync(drain.Token);
+        }
+
+        Assert.Contains(stopping.Events, e => e is { Kind: QueueWorkerEventKind.Released, RequestId: "held" });
+        Assert.False(remote.Refs().ContainsKey(OutcomePrefix + "held"));
+        await stopping.DisposeAsync();
+
+        await using var next = await QueueHarness.StartAsync(QueueHarness.Options(nats, remote, "next"));
+        await QueueHarness.EventuallyAsync(async () => await QueueHarness.PendingAsync(options) == 0, 60, "the request ended");
+        var record = OutcomeRecord.Decode(remote.Git("show", $"{OutcomePrefix}held:outcome.json"));
+        Assert.Equal(("approved", "next", 2L), (record.Status, record.Worker, record.Delivery));
     }
 
     [Fact(Timeout = 120_000)]
