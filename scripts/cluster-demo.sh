@@ -25,7 +25,8 @@ trap cleanup EXIT
 
 echo "cluster-demo: building the runner into $work/bin"
 dotnet build src/Factory.Runner -c Release -nologo -v q -o "$work/bin" >/dev/null
-factory() { dotnet "$work/bin/Factory.Runner.dll" "$@"; }
+runner="$work/bin/Factory.Runner.dll"
+factory() { dotnet "$runner" "$@"; }
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 queue="nats://127.0.0.1:$port"
@@ -47,16 +48,26 @@ JSON
 
 export CI=true Factory__ReplayCassette="$root/samples/demo/cassette.json"
 for i in 1 2 3; do
-  factory worker --queue "$queue" --remote "$remote" --name "w$i" --state "$work/w$i" >"$work/w$i.log" 2>&1 &
+  # dotnet itself in the background (not the shell function), so $! is the worker's pid and SIGTERM reaches it.
+  dotnet "$runner" worker --queue "$queue" --remote "$remote" --name "w$i" --state "$work/w$i" >"$work/w$i.log" 2>&1 &
   pids+=($!)
 done
 echo "cluster-demo: NATS at $queue, remote $remote, workers w1 w2 w3 (logs in $work/w*.log)"
 echo "REPLAY: the model replies come from samples/demo/cassette.json; git, ruff, mypy and pytest are real."
 
 # demo-version is approved after a second BUILD, demo-stats is rejected by REVIEW: exit 1 is the expected end.
-factory batch "$work/backlog.jsonl" --queue "$queue" --remote "$remote" --wait || true
+status=0
+factory batch "$work/backlog.jsonl" --queue "$queue" --remote "$remote" --wait || status=$?
+if [ "$status" -ge 2 ]; then
+  echo "cluster-demo: the batch failed (exit $status); see the message above and $work/w*.log." >&2
+  exit "$status"
+fi
 factory report --remote "$remote" "$work/collected"
 echo
 echo "cluster-demo: the remote's refs:"
 git -C "$remote" for-each-ref --format='  %(refname)'
+cleanup
+pids=()
+echo "cluster-demo: the workers stopped on SIGTERM:"
+tail -n 1 "$work"/w*.log
 echo "cluster-demo: everything is in $work"

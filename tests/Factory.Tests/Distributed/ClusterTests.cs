@@ -86,10 +86,15 @@ public sealed partial class ClusterTests(RunnerProcess runner)
                 Assert.Contains("stopped.", ended.Output);
             }
 
-            var report = await runner.RunAsync(FastQueue, "report", "--remote", remote.Path, Path.Combine(remote.Scratch, "collected"));
+            var page = Path.Combine(remote.Scratch, "report.html");
+            var report = await runner.RunAsync(FastQueue, "report", "--remote", remote.Path, Path.Combine(remote.Scratch, "collected"), "--html", page);
             Assert.True(report.ExitCode == 0, report.ToString());
             Assert.Contains("| approved | 12 |", report.Output);
             Assert.Contains("## Workers", report.Output);
+            var perWorker = Regex.Matches(report.Output, @"^\| (w[123]) \| (\d+) \| (\d+) \|", RegexOptions.Multiline);
+            Assert.Equal(12, perWorker.Sum(m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.DoesNotContain(perWorker, m => m.Groups[1].Value == victimName && m.Groups[2].Value != "0");
+            Assert.Contains("\"workers\":[{\"name\":\"w", await File.ReadAllTextAsync(page), StringComparison.Ordinal);
         }
         finally
         {
