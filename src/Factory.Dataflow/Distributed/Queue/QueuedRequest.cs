@@ -9,7 +9,10 @@ namespace Factory.Dataflow.Distributed;
 /// </summary>
 /// <param name="Id">The request id: names the branch and the outcome ref, and is the queue's message id.</param>
 /// <param name="Text">What the user asked for.</param>
-/// <param name="Remote">The git remote (URL or path) the outcome is pushed to.</param>
+/// <param name="Remote">
+/// The git remote (URL or path) the publisher meant, for logs and reports; a worker pushes to the remote it was
+/// configured with (one spelling of a remote, ssh or https, is as good as another).
+/// </param>
 /// <param name="BaseCommit">The full commit id the change is built on.</param>
 public sealed record QueuedRequest(
     [property: JsonPropertyName("id")] string Id,
