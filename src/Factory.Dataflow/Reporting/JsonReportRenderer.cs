@@ -32,6 +32,7 @@ public static class JsonReportRenderer
             report.FlakiestStage,
             report.MostBuildAttempts,
             report.Problems,
+            report.Workers,
         };
         return JsonSerializer.Serialize(document, Options);
     }

@@ -52,6 +52,19 @@ public static class MarkdownReportRenderer
         text.AppendLine(report.MostBuildAttempts is { } leader
             ? string.Create(c, $"Most BUILD attempts: {TerminalText.Line(leader.RequestId)} with {leader.BuildAttempts} ({TerminalText.Line(leader.Outcome ?? "unfinished")}).")
             : "Most BUILD attempts: no request reached BUILD.");
+        if (report.Workers.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("## Workers");
+            text.AppendLine();
+            text.AppendLine("| worker | requests | approved | seconds |");
+            text.AppendLine("| --- | ---: | ---: | ---: |");
+            foreach (var w in report.Workers)
+            {
+                text.AppendLine(c, $"| {w.Worker} | {w.Requests} | {w.Approved} | {w.Seconds:0.#} |");
+            }
+        }
+
         foreach (var problem in report.Problems)
         {
             text.AppendLine(c, $"- unreadable trace line: {TerminalText.Line(problem)}");

@@ -54,6 +54,7 @@ public static class RunReportBuilder
             [.. runs.SelectMany(r => r.Problems)])
         {
             BuildPromptBytes = BuildPromptBytes(runs),
+            Workers = WorkerReport.FromRunDirectories(runs.Select(r => r.RunDirectory)),
         };
     }
 

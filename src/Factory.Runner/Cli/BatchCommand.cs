@@ -18,18 +18,26 @@ internal static class BatchCommand
     public static Command Create(TextWriter output)
     {
         var backlog = new Argument<string>("backlog") { Description = "One request a line (# comments and blank lines skipped), or JSON lines {\"id\": ..., \"request\": ...}." };
-        var repo = CommonOptions.Repo(required: true);
-        var runs = CommonOptions.Runs(required: true);
+        var repo = CommonOptions.Repo(required: false);
+        var runs = CommonOptions.Runs(required: false);
         var ollama = CommonOptions.Ollama();
         var maxTokens = CommonOptions.MaxTokens("The most tokens the whole batch may spend (earlier runs of it included); then no new request starts.");
         var maxCost = CommonOptions.MaxCost("The most the whole batch may cost (earlier runs of it included); then no new request starts.");
         var set = CommonOptions.Set();
-        var command = new Command("batch", "Run a backlog of requests concurrently; run it again to resume after a crash or Ctrl-C.")
+        var queue = new Queue.QueueBatchOptions();
+        var command = new Command("batch", "Run a backlog of requests concurrently; run it again to resume after a crash or Ctrl-C. With --queue: publish it to shared workers.")
         {
-            backlog, repo, runs, ollama, maxTokens, maxCost, set,
+            backlog, repo, runs, ollama, maxTokens, maxCost, set, queue.Queue, queue.Remote, queue.Base, queue.Wait,
         };
         command.SetAction((parse, cancellationToken) => FactoryCli.Guard(() =>
         {
+            if (queue.IsUsed(parse))
+            {
+                return queue.RunAsync(parse, parse.GetValue(backlog)!, output, cancellationToken);
+            }
+
+            _ = parse.GetValue(repo) ?? throw new RunnerException("batch needs --repo (and --runs), or --queue with --remote to publish to shared workers.");
+            _ = parse.GetValue(runs) ?? throw new RunnerException("batch needs --runs: the folder for the journal and the run directories.");
             var settings = new RunnerSettings(
                 CommonOptions.RequireFolder(parse.GetValue(repo)!, "--repo"), parse.GetValue(runs)!, parse.GetValue(ollama),
                 Set: CommonOptions.Settings(parse.GetValue(set)));
@@ -98,7 +106,7 @@ internal static class BatchCommand
             : ExitCodes.NotApproved;
     }
 
-    private static string Summary(List<BatchLineResult> results)
+    internal static string Summary(List<BatchLineResult> results)
     {
         var text = new System.Text.StringBuilder();
         text.AppendLine("line  id  outcome  detail");

@@ -25,6 +25,7 @@ internal static class FactoryCli
             BatchCommand.Create(output),
             ReportCommand.Create(output),
             DemoCommand.Create(output),
+            Queue.WorkerCommand.Create(output),
         };
 
         var parse = root.Parse(args);

@@ -15,11 +15,15 @@ internal static class ReportCommand
 
     public static Command Create(TextWriter output)
     {
-        var runs = new Argument<string>("runs-dir") { Description = "A runs folder (one run directory with trace.jsonl per request)." };
+        var runs = new Argument<string?>("runs-dir") { Description = "A runs folder (one run directory with trace.jsonl per request); with --remote, where the outcomes are collected.", Arity = ArgumentArity.ZeroOrOne };
         var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML page with charts to this file (viewable offline)." };
-        var command = new Command("report", "Per-stage latency, tokens, cost, retries and eval failures; outcomes; the request with most BUILD attempts.") { runs, html };
-        command.SetAction((parse, cancellationToken) =>
-            FactoryCli.Guard(() => WriteAsync(parse.GetValue(runs)!, parse.GetValue(html), output, cancellationToken), cancellationToken));
+        var remote = Queue.QueueCliOptions.Remote(required: false);
+        var command = new Command("report", "Per-stage latency, tokens, cost, retries and eval failures; outcomes; the request with most BUILD attempts.") { runs, html, remote };
+        command.SetAction((parse, cancellationToken) => FactoryCli.Guard(
+            () => parse.GetValue(remote) is { } url
+                ? Queue.RemoteReport.WriteAsync(url, parse.GetValue(runs), parse.GetValue(html), output, cancellationToken)
+                : WriteAsync(parse.GetValue(runs) ?? throw new RunnerException("report needs a runs folder, or --remote GIT-URL for the outcomes of shared workers."), parse.GetValue(html), output, cancellationToken),
+            cancellationToken));
         return command;
     }
 

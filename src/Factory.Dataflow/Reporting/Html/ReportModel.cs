@@ -14,7 +14,8 @@ internal sealed record ReportModel(
     [property: JsonPropertyName("stages")] IReadOnlyList<string> Stages,
     [property: JsonPropertyName("maxTimelineRows")] int MaxTimelineRows,
     [property: JsonPropertyName("runs")] IReadOnlyList<ReportModel.Run> Runs,
-    [property: JsonPropertyName("problems")] IReadOnlyList<string> Problems)
+    [property: JsonPropertyName("problems")] IReadOnlyList<string> Problems,
+    [property: JsonPropertyName("workers")] IReadOnlyList<ReportModel.Worker> Workers)
 {
     private static readonly string[] PipelineOrder = ["plan", "scout", "build", "validate", "test", "review"];
 
@@ -29,7 +30,8 @@ internal sealed record ReportModel(
             stages,
             options.MaxTimelineRows,
             [.. runs.Select(ToRun)],
-            [.. runs.SelectMany(r => r.Problems)]);
+            [.. runs.SelectMany(r => r.Problems)],
+            [.. WorkerReport.FromRunDirectories(runs.Select(r => r.RunDirectory)).Select(w => new Worker(w.Worker, w.Requests, w.Approved, w.Seconds))]);
     }
 
     private static Run ToRun(RunTrace trace)
@@ -63,6 +65,13 @@ internal sealed record ReportModel(
         [property: JsonPropertyName("tokens")] long Tokens,
         [property: JsonPropertyName("reason")] string? Reason,
         [property: JsonPropertyName("attempts")] IReadOnlyList<Attempt> Attempts);
+
+    /// <summary>One queue worker's share, when the runs were collected from a shared remote.</summary>
+    internal sealed record Worker(
+        [property: JsonPropertyName("name")] string Name,
+        [property: JsonPropertyName("requests")] int Requests,
+        [property: JsonPropertyName("approved")] int Approved,
+        [property: JsonPropertyName("seconds")] double Seconds);
 
     /// <summary>One stage attempt: <c>start</c> is ms from the run's start; <c>promptBytes</c> is BUILD's prompt size, or null.</summary>
     internal sealed record Attempt(

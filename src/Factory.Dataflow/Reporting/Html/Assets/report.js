@@ -322,6 +322,19 @@
     });
   }
 
+  function workers() {
+    if (!data.workers || data.workers.length === 0) { return; }
+    document.getElementById('workers-section').hidden = false;
+    var body = document.querySelector('#workers tbody');
+    data.workers.forEach(function (w) {
+      var row = html('tr', {}, body);
+      html('td', {}, row, w.name);
+      html('td', {}, row, String(w.requests));
+      html('td', {}, row, String(w.approved));
+      html('td', {}, row, w.seconds.toFixed(1));
+    });
+  }
+
   function problems() {
     if (data.problems.length === 0) { return; }
     document.getElementById('problems-section').hidden = false;
@@ -335,6 +348,7 @@
   retries();
   promptSizes();
   outcomes();
+  workers();
   problems();
 
   // Tests and tools wait for this: every chart was drawn.
