@@ -64,6 +64,12 @@ public sealed partial class SandboxedRunner
 
             if (dropped)
             {
+                // Without a cgroup to empty, a killed process may still be on its way out: let it go first.
+                if (!identity.WaitUntilNoProcessRuns(TimeSpan.FromSeconds(10)))
+                {
+                    _logger.LogWarning("A process of sandbox user {User} outlived its sandbox.", identity.UserId);
+                }
+
                 WritableHandover.TakeBack(writable, factoryUser.User, factoryUser.Group);
             }
         }

@@ -56,15 +56,40 @@ public sealed class UnprivilegedSandboxTests : IDisposable
         Assert.Contains("unshare-user -1 Operation not permitted", stdout);
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsUserAsync(IReadOnlyList<string> bwrapArguments)
+    [Fact(Timeout = 120_000)]
+    public async Task The_launcher_refuses_to_start_the_tool_when_a_layer_does_not_hold()
     {
-        var start = new ProcessStartInfo("/usr/bin/setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["--reuid", $"{User}", "--regid", $"{User}", "--clear-groups", "--", "/usr/bin/bwrap", .. bwrapArguments])
+        // The unprivileged plan run by root: bubblewrap's user namespace maps root to root, so the process would be uid 0
+        // (owner of every root-only file) with every capability over its namespace. The launcher reads
+        // /proc/self/status and stops before the tool runs.
+        File.SetUnixFileMode(_work.FullName, (UnixFileMode)0b111_101_101);
+        var marker = Path.Combine(_work.FullName, "tool-ran");
+        var plan = new SandboxLauncher.Plan(_work.FullName, Identity: null, SandboxRequirement.IfAvailable, new Dictionary<string, (long, long)>(), null, []);
+        var inner = SandboxLauncher.CommandLine(SandboxFolder.Python, plan, "/usr/bin/touch", [marker]);
+        var arguments = BubblewrapArguments.Build(
+            new SandboxCommand(SandboxFolder.Python, [], _work.FullName), new Dictionary<string, string>(), SandboxIdentityMode.UnprivilegedUser, 16 << 20, inner);
+
+        var (exitCode, _, stderr) = await RunAsync(["/usr/bin/bwrap", .. arguments]);
+
+        Assert.Equal(SandboxLauncher.SetupFailed, exitCode);
+        Assert.StartsWith("factory-sandbox: CapPrm is 000001", stderr);
+        Assert.False(File.Exists(marker));
+    }
+
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsUserAsync(IReadOnlyList<string> bwrapArguments) =>
+        RunAsync(["/usr/bin/setpriv", "--reuid", $"{User}", "--regid", $"{User}", "--clear-groups", "--", "/usr/bin/bwrap", .. bwrapArguments]);
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> commandLine)
+    {
+        var start = new ProcessStartInfo(commandLine[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in commandLine.Skip(1))
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
+        // Started from the runner's spawn thread: bwrap's --die-with-parent follows the thread that forked it, and a
+        // thread-pool thread may be retired mid-run (SIGKILL, exit 137).
+        using var process = await SpawnThread.RunAsync(() => Process.Start(start)!);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
