@@ -71,6 +71,38 @@ public sealed class PrivilegeTests(ITestOutputHelper output)
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_root_only_unix_socket_on_the_host_cannot_be_reached_from_inside()
+    {
+        // The network namespace does not cover sockets in the file system: /var/run/docker.sock is one (root:docker 0660),
+        // and a connection to it is root on the host. Only the sandbox's identity keeps it out.
+        using var sandbox = SandboxFolder.Create(output: output);
+        var path = $"/var/tmp/factory-socket-{Guid.NewGuid():N}";
+        using var listener = new System.Net.Sockets.Socket(
+            System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        listener.Listen();
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+        try
+        {
+            var result = await sandbox.RunPythonAsync($$"""
+                import socket
+                client = socket.socket(socket.AF_UNIX)
+                try:
+                    client.connect('{{path}}')
+                    print('CONNECTED')
+                except OSError as error:
+                    print('refused:', error.strerror)
+                """);
+
+            Assert.Equal("refused: Permission denied\n", result.StandardOutput);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact(Timeout = 300_000)]
     public async Task A_generated_test_cannot_remount_its_way_into_the_host_the_users_checkout_or_its_git_hooks()
     {
