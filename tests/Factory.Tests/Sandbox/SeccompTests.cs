@@ -45,6 +45,27 @@ public sealed class SeccompTests(ITestOutputHelper output)
         Assert.Equal("Function not implemented", lines["clone3"]);
     }
 
+    // i386's getpid through int 0x80 from a 64-bit process: the same kernel, another table of call numbers.
+    private const string I386Call = """
+        import ctypes, mmap
+        code = bytes([0xb8, 0x14, 0, 0, 0, 0xcd, 0x80, 0xc3])  # mov eax, 20; int 0x80; ret
+        memory = mmap.mmap(-1, mmap.PAGESIZE, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+        memory.write(code)
+        address = ctypes.addressof(ctypes.c_char.from_buffer(memory))
+        print('i386 call returned', ctypes.CFUNCTYPE(ctypes.c_int)(address)(), flush=True)
+        """;
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_call_through_another_architectures_numbers_kills_the_process()
+    {
+        using var sandbox = SandboxFolder.Create(output: output);
+
+        var result = await sandbox.RunPythonAsync(I386Call);
+
+        Assert.Equal(128 + 31, result.ExitCode); // SIGSYS: the filter's "kill the process" for a foreign architecture.
+        Assert.DoesNotContain("returned", result.StandardOutput);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Threads_and_child_processes_still_work_under_the_filter()
     {
@@ -75,5 +96,7 @@ public sealed class SeccompTests(ITestOutputHelper output)
         {
             Assert.Contains($"{call} succeeded", result.StandardOutput);
         }
+
+        Assert.Contains("i386 call returned", (await sandbox.RunPythonAsync(I386Call)).StandardOutput);
     }
 }
