@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using CliWrap;
 using Microsoft.Extensions.Logging;
@@ -137,32 +136,15 @@ public sealed partial class SandboxedRunner
 
     private string BoundNotes(SandboxBounds bounds)
     {
-        var notes = new StringBuilder();
-        if (bounds.HasFlag(SandboxBounds.Memory))
-        {
-            notes.Append(CultureInfo.InvariantCulture,
-                $"\n[factory] The sandbox reached its memory bound ({_options.MemoryLimitBytes / (1024 * 1024)} MiB, SandboxOptions.MemoryLimitBytes) and the kernel killed a process.\n");
-        }
-
-        if (bounds.HasFlag(SandboxBounds.Processes))
-        {
-            notes.Append(CultureInfo.InvariantCulture,
-                $"\n[factory] The sandbox reached its process bound ({_options.MaxProcesses}, SandboxOptions.MaxProcesses): a fork or a new thread was refused.\n");
-        }
-
-        if (bounds.HasFlag(SandboxBounds.CpuTime))
-        {
-            notes.Append(CultureInfo.InvariantCulture,
-                $"\n[factory] A process used up its CPU time bound ({_options.CpuTimeLimit.TotalSeconds:0} s, SandboxOptions.CpuTimeLimit) and was killed.\n");
-        }
-
-        if (bounds.HasFlag(SandboxBounds.FileSize))
-        {
-            notes.Append(CultureInfo.InvariantCulture,
-                $"\n[factory] A process wrote past the file size bound ({_options.MaxFileSizeBytes / (1024 * 1024)} MiB, SandboxOptions.MaxFileSizeBytes) and was killed.\n");
-        }
-
-        return notes.ToString();
+        const long MiB = 1024 * 1024;
+        (SandboxBounds Bound, string Note)[] notes =
+        [
+            (SandboxBounds.Memory, $"The sandbox reached its memory bound ({_options.MemoryLimitBytes / MiB} MiB, SandboxOptions.MemoryLimitBytes) and the kernel killed a process."),
+            (SandboxBounds.Processes, $"The sandbox reached its process bound ({_options.MaxProcesses}, SandboxOptions.MaxProcesses): a fork or a new thread was refused."),
+            (SandboxBounds.CpuTime, $"A process used up its CPU time bound ({_options.CpuTimeLimit.TotalSeconds:0} s, SandboxOptions.CpuTimeLimit) and was killed."),
+            (SandboxBounds.FileSize, $"A process wrote past the file size bound ({_options.MaxFileSizeBytes / MiB} MiB, SandboxOptions.MaxFileSizeBytes) and was killed."),
+        ];
+        return string.Concat(notes.Where(n => bounds.HasFlag(n.Bound)).Select(n => $"\n[factory] {n.Note}\n"));
     }
 
     private async Task<ProcessRun> ExecuteAsync(Command cli, SandboxCommand command, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Text;
 using CliWrap;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -125,19 +125,7 @@ public sealed class BoundsTests(ITestOutputHelper output)
     {
         using var sandbox = SandboxFolder.Create(o => o.TmpSizeBytes = 16 * MiB, output);
 
-        var result = await sandbox.RunPythonAsync($$"""
-            import os
-            written = 0
-            try:
-                with open('{{folder}}/fill', 'wb') as fill:
-                    for _ in range(64):
-                        fill.write(b'x' * (1024 * 1024))
-                        fill.flush()
-                        written += 1
-                print('WROTE 64 MiB')
-            except OSError as error:
-                print('refused after', written, 'MiB:', error.strerror)
-            """);
+        var result = await sandbox.RunPythonAsync(SandboxFolder.FillScript($"{folder}/fill", 64));
 
         Assert.Matches(@"refused after 1[56] MiB: No space left on device", result.StandardOutput);
     }

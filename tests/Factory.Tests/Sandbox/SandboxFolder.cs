@@ -41,5 +41,22 @@ public sealed class SandboxFolder : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Python that writes <paramref name="file"/> one MiB at a time, up to <paramref name="mebibytes"/>, and prints
+    /// "refused after N MiB: reason" when a write fails, or "wrote N MiB".
+    /// </summary>
+    public static string FillScript(string file, int mebibytes) => $$"""
+        written = 0
+        try:
+            with open('{{file}}', 'wb') as fill:
+                for _ in range({{mebibytes}}):
+                    fill.write(b'x' * (1024 * 1024))
+                    fill.flush()
+                    written += 1
+            print('wrote', written, 'MiB')
+        except OSError as error:
+            print('refused after', written, 'MiB:', error.strerror)
+        """;
+
     public void Dispose() => Work.Delete(recursive: true);
 }

@@ -73,17 +73,7 @@ public sealed class WritablePathTests(ITestOutputHelper output)
             Assert.True(scratch.OnTmpfs);
             Assert.Contains($" {path} tmpfs ", File.ReadAllText("/proc/self/mounts"));
 
-            var result = await sandbox.RunPythonAsync($$"""
-                written = 0
-                try:
-                    with open('{{path}}/coverage', 'wb') as data:
-                        for _ in range(32):
-                            data.write(b'x' * (1024 * 1024))
-                            data.flush()
-                            written += 1
-                except OSError as error:
-                    print('refused after', written, 'MiB:', error.strerror)
-                """, writable: [path]);
+            var result = await sandbox.RunPythonAsync(SandboxFolder.FillScript($"{path}/coverage", 32), writable: [path]);
 
             Assert.Matches(@"refused after [78] MiB: No space left on device", result.StandardOutput);
         }
