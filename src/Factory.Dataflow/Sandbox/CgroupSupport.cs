@@ -10,6 +10,7 @@ namespace Factory.Dataflow.Sandbox;
 internal sealed class CgroupSupport
 {
     private const string GroupPrefix = "factory-sandbox-";
+    private static readonly Lazy<CgroupSupport> s_detected = new(DetectNow);
     private static int s_counter;
     private readonly string? _v2Parent;
     private readonly string? _memoryParent;
@@ -37,7 +38,10 @@ internal sealed class CgroupSupport
     /// <summary>No cgroups: resource limits only.</summary>
     public static CgroupSupport None(string reason) => new(null, null, null, [reason]);
 
-    public static CgroupSupport Detect()
+    /// <summary>What this machine allows, found once per process (it does not change while Factory runs).</summary>
+    public static CgroupSupport Detect() => s_detected.Value;
+
+    private static CgroupSupport DetectNow()
     {
         var notes = new List<string>();
         var mounts = CgroupMounts.Read();
@@ -145,7 +149,7 @@ internal sealed class CgroupSupport
     /// <summary>Makes and removes a group, so a read-only or foreign hierarchy is found at start, not at the first run.</summary>
     private static bool Probe(string parent, string limitFile, List<string> notes)
     {
-        var probe = Path.Combine(parent, $"{GroupPrefix}{Environment.ProcessId}-probe");
+        var probe = Path.Combine(parent, $"{GroupPrefix}{Environment.ProcessId}-probe-{Interlocked.Increment(ref s_counter)}");
         try
         {
             Directory.CreateDirectory(probe);

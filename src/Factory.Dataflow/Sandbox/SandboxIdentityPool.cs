@@ -51,7 +51,15 @@ internal sealed class SandboxIdentityPool
             throw new PlatformNotSupportedException("The sandbox runs on Linux only.");
         }
 
-        // Root-only: nobody else may take or hold an id.
-        Directory.CreateDirectory(LockDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            // Root-only: nobody else may take or hold an id.
+            Directory.CreateDirectory(LockDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new GateEnvironmentException(
+                $"The sandbox keeps its user id leases in {LockDirectory}, which cannot be made ({exception.Message}).", exception);
+        }
     }
 }
