@@ -10,6 +10,9 @@ namespace Factory.Dataflow.Sandbox;
 /// </summary>
 public sealed class SandboxScratchFolder : IDisposable
 {
+    private const string Prefix = "factory-scratch-";
+    private const string MountSource = "factory-scratch";
+    private static readonly Lazy<int> s_swept = new(SweepStale);
     private bool _disposed;
 
     private SandboxScratchFolder(string path, bool onTmpfs)
@@ -43,12 +46,14 @@ public sealed class SandboxScratchFolder : IDisposable
 
     internal static SandboxScratchFolder Create(bool mountTmpfs, long sizeBytes, ILogger logger)
     {
-        var folder = Directory.CreateTempSubdirectory("factory-scratch-").FullName;
+        // The pid in the name lets a later Factory remove what a killed one left mounted (see SweepStale).
+        var folder = Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-").FullName;
         if (!mountTmpfs)
         {
             return new SandboxScratchFolder(folder, onTmpfs: false);
         }
 
+        _ = s_swept.Value;
         if (LibC.TryMountTmpfs(folder, sizeBytes, out var error))
         {
             return new SandboxScratchFolder(folder, onTmpfs: true);
@@ -58,5 +63,36 @@ public sealed class SandboxScratchFolder : IDisposable
             "Could not mount a {Size}-byte tmpfs on the sandbox scratch folder {Folder} ({Error}); it stays on the host disk, unbounded.",
             sizeBytes, folder, error);
         return new SandboxScratchFolder(folder, onTmpfs: false);
+    }
+
+    /// <summary>
+    /// Unmounts and deletes the scratch folders of Factory processes that are gone (killed mid-run, so their Dispose
+    /// never ran): a tmpfs stays mounted on the host after its process dies. Once per process; returns how many.
+    /// </summary>
+    internal static int SweepStale()
+    {
+        var removed = 0;
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            // "id parent major:minor root mountpoint options ... - tmpfs factory-scratch superoptions"
+            var fields = line.Split(' ');
+            var separator = Array.IndexOf(fields, "-");
+            if (separator < 0 || fields.Length < separator + 3 || fields[separator + 1] != "tmpfs" || fields[separator + 2] != MountSource)
+            {
+                continue;
+            }
+
+            var folder = fields[4];
+            var owner = System.IO.Path.GetFileName(folder).Split('-');
+            if (owner.Length == 4 && int.TryParse(owner[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) &&
+                !Directory.Exists($"/proc/{pid}"))
+            {
+                LibC.Unmount(folder);
+                Directory.Delete(folder, recursive: true);
+                removed++;
+            }
+        }
+
+        return removed;
     }
 }

@@ -82,6 +82,22 @@ public sealed class WritablePathTests(ITestOutputHelper output)
         Assert.DoesNotContain($" {path} ", File.ReadAllText("/proc/self/mounts"));
     }
 
+    [Fact]
+    public void A_scratch_tmpfs_left_mounted_by_a_killed_factory_is_removed()
+    {
+        // What a Factory killed during TEST leaves: its scratch tmpfs, still mounted, named after its (now gone) pid.
+        var left = Path.Combine(Path.GetTempPath(), "factory-scratch-999999999-abc123");
+        Directory.CreateDirectory(left);
+        Assert.True(LibC.TryMountTmpfs(left, 1024 * 1024, out var error), error);
+        Assert.Contains($" {left} ", File.ReadAllText("/proc/self/mounts"));
+
+        var removed = SandboxScratchFolder.SweepStale();
+
+        Assert.True(removed >= 1);
+        Assert.DoesNotContain($" {left} ", File.ReadAllText("/proc/self/mounts"));
+        Assert.False(Directory.Exists(left));
+    }
+
     private static (uint User, uint Group) Owner(string path)
     {
         var status = LibC.StatusOf(path)!.Value;
