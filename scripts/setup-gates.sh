@@ -5,6 +5,7 @@
 #     into tools/ruff/node_modules (npm ci, from the committed lock file), the wrapper and its modules are copied to
 #     $RUFF_HOME (default /usr/local/lib/factory-ruff) and linked as $RUFF_LINK_DIR/ruff (default /usr/local/bin).
 #     A copy, not a link into the checkout: the gates' sandbox hides /tmp, /root and /home, where a checkout may live.
+#   - the sandbox: scripts/setup-sandbox.sh checks that bubblewrap and the launcher work here and the tools run inside
 # Idempotent and non-interactive (safe under CI=true with no stdin). Runs apt-get update at most once, and only when a
 # package is missing. Exits non-zero with a message naming what could not be installed.
 set -euo pipefail
@@ -100,6 +101,9 @@ else
     as_root mv "$RUFF_HOME.new" "$RUFF_HOME"
     say "installed the ruff WASM wrapper in $RUFF_HOME"
   fi
+  # The sandbox runs ruff as an unprivileged user: the copy must be readable by others whatever the checkout's modes
+  # (a clone made with umask 077, or an older install).
+  as_root chmod -R a+rX "$RUFF_HOME"
   if [[ "$(readlink -f "$RUFF_LINK_DIR/ruff" 2>/dev/null)" == "$RUFF_HOME/bin/ruff.js" ]]; then
     say "ruff already linked: $RUFF_LINK_DIR/ruff -> $RUFF_HOME/bin/ruff.js"
   else
@@ -111,22 +115,7 @@ else
   say "ruff: $(ruff --version)"
 fi
 
-# 3. bubblewrap must actually work here (it needs user namespaces; some containers forbid them).
-if bwrap --ro-bind / / --dev /dev --proc /proc --unshare-net --unshare-pid --die-with-parent --new-session \
-  /bin/true 2>/dev/null; then
-  say "bubblewrap works (read-only root, no network, own PID namespace)"
-else
-  fail "bwrap is installed but cannot create a sandbox here (user namespaces disabled?); the gates refuse to run without it unless Factory is configured with AllowUnsandboxed"
-fi
-
-# 4. ruff must run inside the gates' sandbox too, where /tmp, /root and /home are empty: a ruff that lives there
-#    (a link into a checkout under /tmp, a native one under ~/.cargo) works on the host and fails in every gate.
-ruff_path="$(command -v ruff)"
-if bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --tmpfs /root --tmpfs /home --unshare-net --die-with-parent \
-  "$ruff_path" --version >/dev/null 2>&1; then
-  say "ruff runs inside the sandbox"
-else
-  fail "ruff ($ruff_path -> $(readlink -f "$ruff_path")) does not run inside the sandbox, which hides /tmp, /root and /home; install it elsewhere (e.g. /usr/local)"
-fi
+# 3. The sandbox: bubblewrap must build it here, and the tools must run in it as its unprivileged user.
+bash "$REPO_ROOT/scripts/setup-sandbox.sh"
 
 say "done"

@@ -38,8 +38,10 @@ public sealed partial class TestStage : IFactoryStage
         var root = workspace.RootPath;
         var config = await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false);
 
-        // Coverage data must outlive one sandbox (each gets a fresh /tmp), so it lives in a folder bound writable.
-        var scratch = Directory.CreateTempSubdirectory("factory-test-");
+        // Coverage data must outlive one sandbox (each gets a fresh /tmp), so it lives in a folder bound writable: the
+        // runner's scratch folder, a size-bounded tmpfs when Factory runs as root.
+        var scratchFolder = _runner.CreateScratchFolder();
+        var scratch = new DirectoryInfo(scratchFolder.Path);
         try
         {
             var coverageEnvironment = new Dictionary<string, string> { ["COVERAGE_FILE"] = Path.Combine(scratch.FullName, ".coverage") };
@@ -96,7 +98,7 @@ public sealed partial class TestStage : IFactoryStage
         }
         finally
         {
-            scratch.Delete(recursive: true);
+            scratchFolder.Dispose();
         }
     }
 

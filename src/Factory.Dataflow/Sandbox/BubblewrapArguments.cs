@@ -1,32 +1,58 @@
+using System.Globalization;
+
 namespace Factory.Dataflow.Sandbox;
 
 /// <summary>Builds bwrap's argument list for one command. Order matters: later mounts cover earlier ones.</summary>
 internal static class BubblewrapArguments
 {
+    /// <summary>The capabilities bubblewrap keeps for the launcher when run as root: exactly what dropping to the sandbox's ids needs.</summary>
+    private static readonly string[] s_launcherCapabilities = ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"];
+
+    /// <summary>The folders the sandbox replaces with empty file systems.</summary>
+    private static readonly string[] s_emptied = ["/tmp", "/dev/shm", "/root", "/home"];
+
+    /// <param name="command">The command: its working directory, read-only and writable paths.</param>
+    /// <param name="environment">The whole environment the tool gets (bubblewrap clears everything else).</param>
+    /// <param name="mode">Root (bubblewrap keeps what the launcher needs to drop to the sandbox's ids) or unprivileged.</param>
+    /// <param name="tmpSizeBytes">The size of the private /tmp and of /dev/shm.</param>
+    /// <param name="inner">What bubblewrap runs: the launcher's command line, ending with the tool's.</param>
     public static IReadOnlyList<string> Build(
-        string executable, SandboxCommand command, IReadOnlyDictionary<string, string> environment)
+        SandboxCommand command,
+        IReadOnlyDictionary<string, string> environment,
+        SandboxIdentityMode mode,
+        long tmpSizeBytes,
+        IReadOnlyList<string> inner)
     {
         var workingDirectory = Path.GetFullPath(command.WorkingDirectory);
+        var tmpSize = tmpSizeBytes.ToString(CultureInfo.InvariantCulture);
         var args = new List<string>
         {
-            // The whole machine read-only, then a fresh /dev, /proc and a private /tmp.
+            // The whole machine read-only, then a fresh /dev and /proc, and a private /tmp and /dev/shm of bounded
+            // size (RAM), writable by the sandbox's user whoever that is.
             "--ro-bind", "/", "/",
             "--dev", "/dev",
             "--proc", "/proc",
-            "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", tmpSize, "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", tmpSize, "--tmpfs", "/dev/shm",
 
             // Home folders hold keys and tokens that code under test could copy into the worktree, and so into a
             // commit: hide them. Paths the command needs below them are bound back in just below.
             "--tmpfs", "/root",
             "--tmpfs", "/home",
-
-            // The worktree is the one writable place (bound after /tmp, so a worktree under /tmp stays visible).
-            "--bind", workingDirectory, workingDirectory,
         };
 
-        foreach (var writable in command.WritablePaths)
+        // The worktree and the writable paths are bound after the folders hidden above, so one below /tmp or /root
+        // stays visible. bubblewrap would make the folders leading to them in those empty file systems with mode 0700,
+        // which only root could pass: make them first, traversable.
+        var writablePaths = command.WritablePaths.Select(Path.GetFullPath).ToList();
+        foreach (var folder in FoldersLeadingTo([workingDirectory, .. writablePaths]))
         {
-            var full = Path.GetFullPath(writable);
+            args.AddRange(["--perms", "0755", "--dir", folder]);
+        }
+
+        args.AddRange(["--bind", workingDirectory, workingDirectory]);
+        foreach (var full in writablePaths)
+        {
             args.AddRange(["--bind", full, full]);
         }
 
@@ -53,13 +79,59 @@ internal static class BubblewrapArguments
             "--clearenv",
         ]);
 
+        if (mode == SandboxIdentityMode.DroppedFromRoot)
+        {
+            // bwrap run by root keeps every capability unless told otherwise; keep only what the launcher needs to
+            // drop to the sandbox's ids (it then empties every set, the bounding set included).
+            args.AddRange(["--cap-drop", "ALL"]);
+            foreach (var capability in s_launcherCapabilities)
+            {
+                args.AddRange(["--cap-add", capability]);
+            }
+        }
+        else
+        {
+            // Unprivileged: a user namespace mapping only the user's own id, and no further user namespaces inside.
+            args.AddRange(["--unshare-user", "--disable-userns"]);
+        }
+
         foreach (var (name, value) in environment)
         {
             args.AddRange(["--setenv", name, value]);
         }
 
-        args.AddRange(["--chdir", workingDirectory, "--", executable]);
-        args.AddRange(command.Arguments);
+        // The launcher changes into the working directory once it runs as the sandbox's user: bubblewrap, root without
+        // CAP_DAC_OVERRIDE by then, may not be allowed into a folder handed to that user.
+        args.AddRange(["--chdir", "/", "--"]);
+        args.AddRange(inner);
         return args;
     }
+
+    /// <summary>The folders above <paramref name="paths"/> that lie in a file system the sandbox makes empty, shallowest first.</summary>
+    private static SortedSet<string> FoldersLeadingTo(IEnumerable<string> paths)
+    {
+        var folders = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            for (var parent = Path.GetDirectoryName(path); parent is not null && parent != "/"; parent = Path.GetDirectoryName(parent))
+            {
+                if (s_emptied.Any(root => parent.StartsWith(root + "/", StringComparison.Ordinal)))
+                {
+                    folders.Add(parent);
+                }
+            }
+        }
+
+        // Ordinal order puts a folder before everything below it.
+        return folders;
+    }
+
+    /// <summary>True when <paramref name="command"/> leaves its working directory writable (it is not listed read-only).</summary>
+    public static bool WorkingDirectoryIsWritable(SandboxCommand command)
+    {
+        var workingDirectory = Normalized(command.WorkingDirectory);
+        return !command.ReadOnlyPaths.Any(p => Normalized(Path.Combine(workingDirectory, p)) == workingDirectory);
+    }
+
+    private static string Normalized(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 }

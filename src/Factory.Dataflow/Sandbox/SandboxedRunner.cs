@@ -1,4 +1,3 @@
-using System.Text;
 using CliWrap;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,21 +7,30 @@ namespace Factory.Dataflow.Sandbox;
 /// <summary>
 /// Runs the gates' tools on model-written code: allowlisted executables only, arguments as arrays, the worktree as
 /// working directory, a timeout that kills the whole process tree, capped output and a scrubbed environment, inside
-/// bubblewrap (read-only root, private /tmp, no network, own PID namespace).
+/// bubblewrap (read-only root, private bounded /tmp, no network, own PID namespace) as an unprivileged user with no
+/// capabilities, a seccomp filter, and bounds on memory, processes, CPU time, file size and open files. See
+/// docs/security.md for what each layer guarantees.
 /// </summary>
-public sealed class SandboxedRunner
+public sealed partial class SandboxedRunner
 {
     private readonly SandboxOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly bool _bubblewrapAvailable;
+    private readonly SandboxIdentityMode _mode;
+    private readonly SandboxIdentityPool? _identities;
+    private readonly CgroupSupport? _cgroups;
+    private readonly byte[]? _seccomp;
 
     /// <summary>Creates the runner.</summary>
     /// <param name="options">The options; validated and copied here.</param>
-    /// <param name="logger">Receives the warning logged on every unsandboxed run; null for none.</param>
+    /// <param name="logger">Receives the warnings for unsandboxed runs and for layers the machine does not allow; null for none.</param>
     /// <param name="timeProvider">The clock for timeouts and durations; null for the system clock.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    /// <exception cref="GateEnvironmentException">bwrap is missing and <see cref="SandboxOptions.AllowUnsandboxed"/> is off.</exception>
+    /// <exception cref="GateEnvironmentException">
+    /// bwrap is missing and <see cref="SandboxOptions.AllowUnsandboxed"/> is off, or a layer set to
+    /// <see cref="SandboxRequirement.Required"/> is not available on this machine.
+    /// </exception>
     public SandboxedRunner(SandboxOptions options, ILogger<SandboxedRunner>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -30,23 +38,73 @@ public sealed class SandboxedRunner
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _bubblewrapAvailable = File.Exists(_options.BubblewrapPath);
-        if (!_bubblewrapAvailable && !_options.AllowUnsandboxed)
+        if (!_bubblewrapAvailable)
+        {
+            if (!_options.AllowUnsandboxed)
+            {
+                throw new GateEnvironmentException(
+                    $"bubblewrap was not found at {_options.BubblewrapPath}, and the gates do not run model-written code " +
+                    "unsandboxed. Install it (apt-get install bubblewrap, or run scripts/setup-gates.sh), or set " +
+                    "SandboxOptions.AllowUnsandboxed to run without isolation.");
+            }
+
+            return;
+        }
+
+        if (!File.Exists(_options.LauncherInterpreter))
         {
             throw new GateEnvironmentException(
-                $"bubblewrap was not found at {_options.BubblewrapPath}, and the gates do not run model-written code " +
-                "unsandboxed. Install it (apt-get install bubblewrap, or run scripts/setup-gates.sh), or set " +
-                "SandboxOptions.AllowUnsandboxed to run without isolation.");
+                $"The sandbox's launcher runs with {_options.LauncherInterpreter}, which is not installed (apt-get install python3, " +
+                "or set SandboxOptions.LauncherInterpreter).");
+        }
+
+        _mode = LibC.EffectiveUserId == 0 ? SandboxIdentityMode.DroppedFromRoot : SandboxIdentityMode.UnprivilegedUser;
+        if (_mode == SandboxIdentityMode.DroppedFromRoot)
+        {
+            _identities = new SandboxIdentityPool(_options.SandboxUserIdStart, _options.SandboxUserIdCount);
+        }
+        else if (_options.UserNamespace == SandboxRequirement.Off)
+        {
+            throw new ArgumentException(
+                "SandboxOptions.UserNamespace cannot be Off when Factory does not run as root: unprivileged bubblewrap needs one.");
+        }
+
+        _seccomp = ChooseSeccomp();
+        _cgroups = ChooseCgroups();
+        Layers = new SandboxLayers(
+            _mode,
+            UserNamespace: _options.UserNamespace != SandboxRequirement.Off,
+            Seccomp: _seccomp is not null,
+            _cgroups.Memory,
+            _cgroups.Processes,
+            ScratchOnTmpfs: _mode == SandboxIdentityMode.DroppedFromRoot);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.LogInformation("Sandbox layers: {Layers}", Layers);
         }
     }
 
     /// <summary>True when commands run under bubblewrap.</summary>
     public bool IsSandboxed => _bubblewrapAvailable;
 
+    /// <summary>
+    /// What the sandbox enforces on this machine (null when commands run unsandboxed). Its <see cref="SandboxLayers.UserNamespace"/>
+    /// is what is asked for; each result says whether the kernel allowed it.
+    /// </summary>
+    public SandboxLayers? Layers { get; }
+
     /// <summary>The timeout used when a command does not set one.</summary>
     public TimeSpan DefaultTimeout => _options.DefaultTimeout;
 
+    /// <summary>
+    /// A folder for data that must outlive one command (pass it in <see cref="SandboxCommand.WritablePaths"/>): a tmpfs of
+    /// <see cref="SandboxOptions.ScratchSizeBytes"/> when Factory runs as root, else a plain temporary folder. Dispose it.
+    /// </summary>
+    public SandboxScratchFolder CreateScratchFolder() =>
+        SandboxScratchFolder.Create(_bubblewrapAvailable && _mode == SandboxIdentityMode.DroppedFromRoot, _options.ScratchSizeBytes, _logger);
+
     /// <summary>Runs <paramref name="command"/> and returns how it ended; a non-zero exit code is a result, not an error.</summary>
-    /// <exception cref="GateEnvironmentException">The executable is not allowlisted or not installed.</exception>
+    /// <exception cref="GateEnvironmentException">The executable is not allowlisted or not installed, or the sandbox could not be set up.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the process tree is killed).</exception>
     public async Task<SandboxResult> RunAsync(SandboxCommand command, CancellationToken cancellationToken)
     {
@@ -58,55 +116,67 @@ public sealed class SandboxedRunner
         }
 
         var environment = BaseEnvironment(command);
-        Command cli;
         if (_bubblewrapAvailable)
         {
-            cli = Cli.Wrap(_options.BubblewrapPath)
-                .WithArguments(BubblewrapArguments.Build(executable, command, environment))
-                .WithEnvironmentVariables(Scrubbed(new Dictionary<string, string>(StringComparer.Ordinal)));
+            return await RunSandboxedAsync(command, executable, environment, cancellationToken).ConfigureAwait(false);
         }
-        else
+
+        _logger.LogWarning(
+            "Running '{Command}' WITHOUT a sandbox (bubblewrap missing, AllowUnsandboxed set): model-written code has " +
+            "network access and can write anywhere this process can.", command.Display);
+        var cli = Cli.Wrap(executable).WithArguments(command.Arguments).WithEnvironmentVariables(Scrubbed(environment));
+        var run = await ExecuteAsync(cli, command, cancellationToken).ConfigureAwait(false);
+        return run.ToResult(sandboxed: false);
+    }
+
+    private byte[]? ChooseSeccomp()
+    {
+        if (_options.Seccomp == SandboxRequirement.Off)
+        {
+            _logger.LogWarning("SandboxOptions.Seccomp is Off: the sandbox has no system call filter.");
+            return null;
+        }
+
+        if (SeccompFilter.ForThisMachine() is { } filter)
+        {
+            return filter;
+        }
+
+        var message = $"The sandbox's seccomp filter exists for x86_64 only, and this machine is {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}.";
+        if (_options.Seccomp == SandboxRequirement.Required)
+        {
+            throw new GateEnvironmentException(message + " Set SandboxOptions.Seccomp to IfAvailable to run without it.");
+        }
+
+        _logger.LogWarning("{Message} The sandbox runs without a system call filter.", message);
+        return null;
+    }
+
+    private CgroupSupport ChooseCgroups()
+    {
+        if (_options.Cgroups == SandboxRequirement.Off)
         {
             _logger.LogWarning(
-                "Running '{Command}' WITHOUT a sandbox (bubblewrap missing, AllowUnsandboxed set): model-written code has " +
-                "network access and can write anywhere this process can.", command.Display);
-            cli = Cli.Wrap(executable)
-                .WithArguments(command.Arguments)
-                .WithEnvironmentVariables(Scrubbed(environment));
+                "SandboxOptions.Cgroups is Off: memory and processes are bounded per process by resource limits (RLIMIT_DATA, RLIMIT_NPROC).");
+            return CgroupSupport.None("SandboxOptions.Cgroups is Off");
         }
 
-        var stdout = new HeadTailBuffer(_options.MaxOutputChars);
-        var stderr = new HeadTailBuffer(_options.MaxOutputChars);
-        cli = cli
-            .WithWorkingDirectory(command.WorkingDirectory)
-            .WithStandardInputPipe(PipeSource.Null)
-            .WithStandardOutputPipe(PipeTarget.Create((stream, ct) => CopyAsync(stream, stdout, ct)))
-            .WithStandardErrorPipe(PipeTarget.Create((stream, ct) => CopyAsync(stream, stderr, ct)))
-            .WithValidation(CommandResultValidation.None);
-
-        var timeout = command.Timeout ?? _options.DefaultTimeout;
-        using var timeoutSource = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        var started = _time.GetTimestamp();
-
-        // The runner kills the process tree itself (deepest first, see ProcessTree) rather than through CliWrap's
-        // cancellation, which kills the top process first and can leave the sandbox's PID namespace running.
-        var execution = await SpawnThread.RunAsync(() => cli.ExecuteAsync(CancellationToken.None)).ConfigureAwait(false);
-        CommandResult result;
-        using (linked.Token.Register(() => ProcessTree.Kill(execution.ProcessId)))
+        var cgroups = CgroupSupport.Detect();
+        if (cgroups.Memory == BoundMechanism.ResourceLimit || cgroups.Processes == BoundMechanism.ResourceLimit)
         {
-            result = await execution.ConfigureAwait(false);
+            var why = string.Join("; ", cgroups.Notes);
+            if (_options.Cgroups == SandboxRequirement.Required)
+            {
+                throw new GateEnvironmentException(
+                    $"SandboxOptions.Cgroups is Required, but no cgroup can be made for the sandbox's bounds: {why}.");
+            }
+
+            _logger.LogWarning(
+                "No cgroup for the sandbox's memory ({Memory}) or process ({Processes}) bound: {Why}. Those bounds fall back " +
+                "to resource limits per process.", cgroups.Memory, cgroups.Processes, why);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        if (timeoutSource.IsCancellationRequested)
-        {
-            var note = $"\n[factory] '{command.Display}' did not finish within {timeout.TotalSeconds:0.#} s and was killed.\n";
-            return new SandboxResult(-1, stdout.ToString(), stderr + note, true, _time.GetElapsedTime(started), _bubblewrapAvailable);
-        }
-
-        return new SandboxResult(
-            result.ExitCode, stdout.ToString(), stderr.ToString(), false, _time.GetElapsedTime(started), _bubblewrapAvailable);
+        return cgroups;
     }
 
     private string ResolveAllowed(string executable)
@@ -179,16 +249,5 @@ public sealed class SandboxedRunner
         }
 
         return variables;
-    }
-
-    private static async Task CopyAsync(Stream stream, HeadTailBuffer buffer, CancellationToken cancellationToken)
-    {
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var chunk = new char[4096];
-        int read;
-        while ((read = await reader.ReadAsync(chunk.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            buffer.Append(chunk.AsSpan(0, read));
-        }
     }
 }

@@ -79,7 +79,8 @@ public sealed class TestStageTests
         { "writes outside the worktree", "open('/var/tmp/factory-hostile-MARKER', 'w').write('x')", "Read-only file system" },
         { "rewrites the .git pointer", "open('.git', 'w').write('gitdir: /tmp/evil')", "Read-only file system" },
         { "rewrites an existing test", "open('tests/test_main.py', 'w').write('def test_root() -> None: pass')", "Read-only file system" },
-        { "edits the code under review", "open('app/main.py', 'a').write('# changed behind BUILD')", "Read-only file system" },
+        // The file is not the sandbox user's, so the kernel refuses the open before it looks at the read-only mount.
+        { "edits the code under review", "open('app/main.py', 'a').write('# changed behind BUILD')", "Permission denied" },
         { "creates a conftest.py", "open('conftest.py', 'w').write('import os')", "Read-only file system" },
         { "opens a network connection", "import socket; socket.create_connection(('1.1.1.1', 53), timeout=5)", "Network is unreachable" },
     };

@@ -31,6 +31,19 @@ internal static class FactoryOptionsBinding
         sandbox.SearchPath = section.GetValue(nameof(sandbox.SearchPath), sandbox.SearchPath)!;
         sandbox.DefaultTimeout = section.GetValue(nameof(sandbox.DefaultTimeout), sandbox.DefaultTimeout);
         sandbox.MaxOutputChars = section.GetValue(nameof(sandbox.MaxOutputChars), sandbox.MaxOutputChars);
+        sandbox.MemoryLimitBytes = section.GetValue(nameof(sandbox.MemoryLimitBytes), sandbox.MemoryLimitBytes);
+        sandbox.MaxProcesses = section.GetValue(nameof(sandbox.MaxProcesses), sandbox.MaxProcesses);
+        sandbox.CpuTimeLimit = section.GetValue(nameof(sandbox.CpuTimeLimit), sandbox.CpuTimeLimit);
+        sandbox.MaxFileSizeBytes = section.GetValue(nameof(sandbox.MaxFileSizeBytes), sandbox.MaxFileSizeBytes);
+        sandbox.MaxOpenFiles = section.GetValue(nameof(sandbox.MaxOpenFiles), sandbox.MaxOpenFiles);
+        sandbox.TmpSizeBytes = section.GetValue(nameof(sandbox.TmpSizeBytes), sandbox.TmpSizeBytes);
+        sandbox.ScratchSizeBytes = section.GetValue(nameof(sandbox.ScratchSizeBytes), sandbox.ScratchSizeBytes);
+        sandbox.SandboxUserIdStart = section.GetValue(nameof(sandbox.SandboxUserIdStart), sandbox.SandboxUserIdStart);
+        sandbox.SandboxUserIdCount = section.GetValue(nameof(sandbox.SandboxUserIdCount), sandbox.SandboxUserIdCount);
+        sandbox.UserNamespace = section.GetValue(nameof(sandbox.UserNamespace), sandbox.UserNamespace);
+        sandbox.Seccomp = section.GetValue(nameof(sandbox.Seccomp), sandbox.Seccomp);
+        sandbox.Cgroups = section.GetValue(nameof(sandbox.Cgroups), sandbox.Cgroups);
+        sandbox.LauncherInterpreter = section.GetValue(nameof(sandbox.LauncherInterpreter), sandbox.LauncherInterpreter)!;
         if (section.GetSection(nameof(sandbox.AllowedExecutables)).Get<string[]>() is { Length: > 0 } allowed)
         {
             sandbox.AllowedExecutables.Clear();

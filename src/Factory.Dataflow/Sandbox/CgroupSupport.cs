@@ -1,0 +1,211 @@
+using System.Globalization;
+
+namespace Factory.Dataflow.Sandbox;
+
+/// <summary>
+/// Finds, once, where this machine lets Factory make a cgroup per sandbox run: below Factory's own cgroup, in cgroup v2
+/// when its memory and pids controllers can be used there, else in the v1 memory and pids hierarchies. Whatever cannot
+/// be written falls back to resource limits per process, and <see cref="Memory"/> and <see cref="Processes"/> say which.
+/// </summary>
+internal sealed class CgroupSupport
+{
+    private const string GroupPrefix = "factory-sandbox-";
+    private static readonly Lazy<CgroupSupport> s_detected = new(DetectNow);
+    private static int s_counter;
+    private readonly string? _v2Parent;
+    private readonly string? _memoryParent;
+    private readonly string? _pidsParent;
+
+    private CgroupSupport(string? v2Parent, string? memoryParent, string? pidsParent, IReadOnlyList<string> notes)
+    {
+        _v2Parent = v2Parent;
+        _memoryParent = memoryParent;
+        _pidsParent = pidsParent;
+        Notes = notes;
+    }
+
+    /// <summary>What enforces the memory bound.</summary>
+    public BoundMechanism Memory =>
+        _v2Parent is not null ? BoundMechanism.CgroupV2 : _memoryParent is not null ? BoundMechanism.CgroupV1 : BoundMechanism.ResourceLimit;
+
+    /// <summary>What enforces the process bound.</summary>
+    public BoundMechanism Processes =>
+        _v2Parent is not null ? BoundMechanism.CgroupV2 : _pidsParent is not null ? BoundMechanism.CgroupV1 : BoundMechanism.ResourceLimit;
+
+    /// <summary>Why a cgroup could not be used, one line per attempt (empty when both bounds use cgroups).</summary>
+    public IReadOnlyList<string> Notes { get; }
+
+    /// <summary>No cgroups: resource limits only.</summary>
+    public static CgroupSupport None(string reason) => new(null, null, null, [reason]);
+
+    /// <summary>What this machine allows, found once per process (it does not change while Factory runs).</summary>
+    public static CgroupSupport Detect() => s_detected.Value;
+
+    private static CgroupSupport DetectNow()
+    {
+        var notes = new List<string>();
+        var mounts = CgroupMounts.Read();
+        if (mounts.V2 is { } v2 && TryV2(v2, notes) is { } v2Parent)
+        {
+            SweepStale(v2Parent);
+            return new CgroupSupport(v2Parent, null, null, notes);
+        }
+
+        var memory = mounts.V1Memory is { } m ? TryV1(m, "memory", "memory.limit_in_bytes", notes) : null;
+        var pids = mounts.V1Pids is { } p ? TryV1(p, "pids", "pids.max", notes) : null;
+        if (mounts.V1Memory is null && mounts.V2 is null)
+        {
+            notes.Add("no cgroup file system is mounted");
+        }
+
+        foreach (var parent in new[] { memory, pids }.OfType<string>())
+        {
+            SweepStale(parent);
+        }
+
+        return new CgroupSupport(null, memory, pids, notes);
+    }
+
+    /// <summary>Makes this run's cgroup(s) with the bounds written; the caller joins them before bubblewrap starts.</summary>
+    /// <exception cref="GateEnvironmentException">A cgroup that was usable at start cannot be made now.</exception>
+    public SandboxCgroup Create(long memoryBytes, int maxProcesses)
+    {
+        var name = $"{GroupPrefix}{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}";
+        var group = new SandboxCgroup();
+        try
+        {
+            if (_v2Parent is not null)
+            {
+                var folder = group.Add(Path.Combine(_v2Parent, name), "memory.events", "pids.events");
+                Write(folder, "memory.max", memoryBytes);
+                WriteIfPresent(folder, "memory.swap.max", 0);
+                WriteIfPresent(folder, "memory.oom.group", 1); // An out-of-memory kill ends the whole sandbox, not one process.
+                Write(folder, "pids.max", maxProcesses);
+                return group;
+            }
+
+            if (_memoryParent is not null)
+            {
+                var folder = group.Add(Path.Combine(_memoryParent, name), "memory.oom_control", null);
+                Write(folder, "memory.limit_in_bytes", memoryBytes);
+                WriteIfPresent(folder, "memory.memsw.limit_in_bytes", memoryBytes); // Swap counts too, where it is accounted.
+            }
+
+            if (_pidsParent is not null)
+            {
+                var folder = group.Add(Path.Combine(_pidsParent, name), null, "pids.events");
+                Write(folder, "pids.max", maxProcesses);
+            }
+
+            return group;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            group.Remove();
+            throw new GateEnvironmentException($"Could not make the sandbox's cgroup {name}: {exception.Message}", exception);
+        }
+    }
+
+    private static string? TryV2(CgroupMounts.Hierarchy v2, List<string> notes)
+    {
+        var own = v2.OwnFolder;
+        var available = ReadWords(Path.Combine(own, "cgroup.controllers"));
+        if (!available.Contains("memory") || !available.Contains("pids"))
+        {
+            notes.Add($"cgroup v2 at {own} offers no memory and pids controllers (it offers: {string.Join(' ', available)})");
+            return null;
+        }
+
+        var enabled = ReadWords(Path.Combine(own, "cgroup.subtree_control"));
+        if (!enabled.Contains("memory") || !enabled.Contains("pids"))
+        {
+            try
+            {
+                // Only allowed where the folder holds no process itself (or is the root): v2's "no internal processes" rule.
+                File.WriteAllText(Path.Combine(own, "cgroup.subtree_control"), "+memory +pids");
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                notes.Add($"cgroup v2: cannot delegate memory and pids below {own} ({exception.Message})");
+                return null;
+            }
+        }
+
+        return Probe(own, "memory.max", notes) ? own : null;
+    }
+
+    private static string? TryV1(CgroupMounts.Hierarchy hierarchy, string controller, string limitFile, List<string> notes)
+    {
+        var own = hierarchy.OwnFolder;
+        if (!Directory.Exists(own))
+        {
+            notes.Add($"cgroup v1 {controller}: {own} does not exist");
+            return null;
+        }
+
+        return Probe(own, limitFile, notes) ? own : null;
+    }
+
+    /// <summary>Makes and removes a group, so a read-only or foreign hierarchy is found at start, not at the first run.</summary>
+    private static bool Probe(string parent, string limitFile, List<string> notes)
+    {
+        var probe = Path.Combine(parent, $"{GroupPrefix}{Environment.ProcessId}-probe-{Interlocked.Increment(ref s_counter)}");
+        try
+        {
+            Directory.CreateDirectory(probe);
+            try
+            {
+                if (!File.Exists(Path.Combine(probe, limitFile)))
+                {
+                    notes.Add($"{parent}: a new group has no {limitFile}");
+                    return false;
+                }
+
+                return true;
+            }
+            finally
+            {
+                Directory.Delete(probe);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            notes.Add($"cannot make a cgroup below {parent} ({exception.Message})");
+            return false;
+        }
+    }
+
+    /// <summary>Removes groups a killed Factory left behind (empty once their processes died; a busy one stays).</summary>
+    private static void SweepStale(string parent)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(parent, GroupPrefix + "*"))
+        {
+            var owner = Path.GetFileName(folder)[GroupPrefix.Length..].Split('-')[0];
+            if (int.TryParse(owner, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    Directory.Delete(folder);
+                }
+                catch (IOException)
+                {
+                    // Still has processes: left for a later sweep.
+                }
+            }
+        }
+    }
+
+    private static HashSet<string> ReadWords(string file) =>
+        File.Exists(file) ? [.. File.ReadAllText(file).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)] : [];
+
+    private static void Write(string folder, string file, long value) =>
+        File.WriteAllText(Path.Combine(folder, file), value.ToString(CultureInfo.InvariantCulture));
+
+    private static void WriteIfPresent(string folder, string file, long value)
+    {
+        if (File.Exists(Path.Combine(folder, file)))
+        {
+            Write(folder, file, value);
+        }
+    }
+}

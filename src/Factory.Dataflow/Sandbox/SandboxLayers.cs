@@ -1,0 +1,31 @@
+namespace Factory.Dataflow.Sandbox;
+
+/// <summary>
+/// What a sandbox enforces on this machine, so callers, traces and tests can see which layers hold (the runner never
+/// falls back silently). <see cref="SandboxedRunner.Layers"/> gives the plan; each <see cref="SandboxResult.Layers"/>
+/// what held for that run (the user namespace is only known once the launcher has tried).
+/// </summary>
+/// <param name="Identity">Whose rights the sandboxed process has.</param>
+/// <param name="UserNamespace">True when the process runs in a user namespace of its own (mapping only its own id).</param>
+/// <param name="Seccomp">True when the seccomp filter refusing mount, namespace, tracing and kernel calls is installed.</param>
+/// <param name="Memory">What enforces <see cref="SandboxOptions.MemoryLimitBytes"/>.</param>
+/// <param name="Processes">What enforces <see cref="SandboxOptions.MaxProcesses"/>.</param>
+/// <param name="ScratchOnTmpfs">
+/// True when <see cref="SandboxedRunner.CreateScratchFolder"/> gives a size-bounded tmpfs (RAM, bounded by
+/// <see cref="SandboxOptions.ScratchSizeBytes"/>); false when it gives a plain folder on the host disk.
+/// </param>
+public sealed record SandboxLayers(
+    SandboxIdentityMode Identity,
+    bool UserNamespace,
+    bool Seccomp,
+    BoundMechanism Memory,
+    BoundMechanism Processes,
+    bool ScratchOnTmpfs)
+{
+    /// <summary>One line for logs and traces, e.g. <c>identity=DroppedFromRoot userns=yes seccomp=yes memory=CgroupV1 ...</c>.</summary>
+    public override string ToString() =>
+        $"identity={Identity} userns={YesNo(UserNamespace)} seccomp={YesNo(Seccomp)} memory={Memory} processes={Processes} " +
+        $"scratch={(ScratchOnTmpfs ? "tmpfs" : "host-disk")}";
+
+    private static string YesNo(bool value) => value ? "yes" : "no";
+}
