@@ -53,6 +53,15 @@ internal static class BaselineChecks
             throw new GateEnvironmentException(UsageProblem(run.Output, config, root, options));
         }
 
+        if (run.ExitCode == PytestRun.InternalError && run.Output.Contains("Read-only file system", StringComparison.Ordinal))
+        {
+            throw new GateEnvironmentException(
+                $"pytest failed on the base commit because something writes into the repository's folder, which the gates keep " +
+                $"read-only (often the project's own addopts, such as --cov-report html:htmlcov). Set \"test\" in " +
+                $"{GateConfig.RelativePath} to run without it, e.g. [\"pytest\", \"-o\", \"addopts=\"] (Factory adds its own coverage " +
+                $"options).\n{run.Output.Trim()}");
+        }
+
         if (run.ExitCode == PytestRun.InternalError)
         {
             throw new GateEnvironmentException(
@@ -77,6 +86,18 @@ internal static class BaselineChecks
                 $"None of the base commit's {outcomes.Count} tests could run: each is an error (a module that cannot be imported, " +
                 $"a missing fixture). Install the project's test dependencies for {options.PythonInterpreter} (apt-get install " +
                 $"python3-NAME), or set \"testFolders\" and \"test\" in {GateConfig.RelativePath}.\n{run.Output.Trim()}");
+        }
+
+        // Tests that pass without running a line of the measured source are testing something else: most often an
+        // installed copy of the package (a src/ layout that is not on sys.path), which would then be judged instead.
+        if (outcomes.Values.Any(o => o == TestOutcome.Passed) && tests.Coverage is { } coverage &&
+            coverage.Files.Values.All(f => f.Executed.Count == 0))
+        {
+            throw new GateEnvironmentException(
+                $"The base commit's tests pass without running any code of \"sourcePackage\" ('{config.SourcePackage}'): they import " +
+                $"something else, such as an installed copy of the package. Put the repository's code first on the tests' path (for a " +
+                $"src/ layout, set \"test\" in {GateConfig.RelativePath} to [\"pytest\", \"-o\", \"pythonpath=src\"]), or set " +
+                $"\"sourcePackage\" to the code the tests run.\n{run.Output.Trim()}");
         }
 
         return outcomes;
