@@ -105,11 +105,16 @@ public sealed record GateConfig
         EffectiveTestFolders.Any(folder => relative == folder || relative.StartsWith(folder + "/", StringComparison.Ordinal));
 
     /// <summary>True for a file that is part of the tests, not of the measured code: in a test folder, or named like a test.</summary>
-    public bool IsTestFile(string relative)
+    public bool IsTestFile(string relative) =>
+        IsInTestFolder(relative) || relative == "conftest.py" || relative.EndsWith("/conftest.py", StringComparison.Ordinal) ||
+        IsTestFileName(relative);
+
+    /// <summary>True for a file pytest collects by default: <c>test_*.py</c> or <c>*_test.py</c>.</summary>
+    public static bool IsTestFileName(string relative)
     {
-        var name = relative[(relative.LastIndexOf('/') + 1)..];
-        return IsInTestFolder(relative) || name == "conftest.py" || name.StartsWith("test_", StringComparison.Ordinal) ||
-            name.EndsWith("_test.py", StringComparison.Ordinal);
+        var name = relative[(relative.LastIndexOfAny(['/', '\\']) + 1)..];
+        return name.EndsWith(".py", StringComparison.Ordinal) &&
+            (name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal));
     }
 
     /// <summary>Reads <see cref="RelativePath"/> under <paramref name="root"/>, or returns <see cref="Default"/> when absent.</summary>

@@ -113,7 +113,7 @@ public sealed partial class TestStage : IFactoryStage
         string root, GateConfig config, IReadOnlyDictionary<string, IReadOnlySet<int>> patch, TimeSpan limit, CancellationToken cancellationToken)
     {
         var inTestFolders = patch.Keys.Where(config.IsInTestFolder).ToList();
-        if (!inTestFolders.Any(IsTestFileName))
+        if (!inTestFolders.Any(GateConfig.IsTestFileName))
         {
             return [];
         }
@@ -121,7 +121,7 @@ public sealed partial class TestStage : IFactoryStage
         var commit = (await GitCli.RunAsync(root, ["rev-parse", "HEAD^{commit}"], cancellationToken).ConfigureAwait(false)).Trim();
         using var baseTree = await BaseTree.ExportAsync(root, commit, cancellationToken).ConfigureAwait(false);
         var added = inTestFolders.Where(p => !File.Exists(Path.Combine(baseTree.Root, p)) && File.Exists(Path.Combine(root, p))).ToList();
-        var addedTests = added.Where(IsTestFileName).ToList();
+        var addedTests = added.Where(GateConfig.IsTestFileName).ToList();
         if (addedTests.Count == 0)
         {
             return [];
@@ -144,13 +144,6 @@ public sealed partial class TestStage : IFactoryStage
                 $"TEST: pytest could not run (exit {run.Run.ExitCode}) on the change though it ran on the base commit; check \"test\" " +
                 $"and \"testFolders\" in {GateConfig.RelativePath}.\n{run.Run.Output}");
         }
-    }
-
-    private static bool IsTestFileName(string relative)
-    {
-        var name = relative[(relative.LastIndexOf('/') + 1)..];
-        return name.EndsWith(".py", StringComparison.Ordinal) &&
-            (name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal));
     }
 
     private static async Task<IReadOnlyList<FileEdit>> ChangedFilesAsync(IFeatureWorkspace workspace, CancellationToken cancellationToken)

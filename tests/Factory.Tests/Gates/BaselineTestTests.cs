@@ -72,7 +72,7 @@ public sealed class BaselineTestTests
 
         Assert.True(covered.Ok, covered.Detail);
         Assert.Contains("patch coverage 100%", covered.Detail);
-        Assert.Matches(@"total coverage \d\d(\.\d+)?% \(base commit \d\d(\.\d+)?%\)", covered.Detail);
+        Assert.Matches(@"total coverage \d\d(\.\d+)?% \(base commit \d\d(\.\d+)?%; ", covered.Detail);
     }
 
     [Fact]
@@ -96,6 +96,42 @@ public sealed class BaselineTestTests
         ["app/untested.py"] = uncovered,
         [".factory/gates.json"] = """{ "sourcePackage": "app", "testFolders": ["tests"] }""",
     };
+
+    [Fact]
+    public async Task A_change_that_leaves_tested_code_untested_fails_on_the_total_coverage_drop()
+    {
+        // On the base commit GET / runs helper(); the change stops calling it, so its lines are no longer tested.
+        const string withHelper = """
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+
+            def helper() -> str:
+                name = "target"
+                suffix = "app"
+                joined = name + suffix
+                return joined
+
+
+            @app.get("/")
+            def root() -> dict[str, str]:
+                return {"service": helper()}
+
+            """;
+        await using var gates = await GateFixture.CreateAsync(baseFiles: new Dictionary<string, string?>
+        {
+            ["app/main.py"] = withHelper,
+            [".factory/gates.json"] = """{ "sourcePackage": "app" }""",
+        });
+        await gates.BuildAsync(new FileEdit("app/main.py", withHelper.Replace("{\"service\": helper()}", "{\"service\": \"targetapp\"}")
+            + "\n\n@app.get(\"/health\")\ndef health() -> dict[str, str]:\n    return {\"status\": \"ok\"}\n"));
+
+        var result = await gates.TestAsync(new FileEdit("tests/test_health.py", GateFixture.HealthTest));
+
+        Assert.False(result.Ok);
+        Assert.Contains("on the lines the change did not add) fell by more than the 1 points coverageDropMargin allows", result.Detail);
+    }
 
     [Fact]
     public async Task A_stale_generated_test_from_attempt_1_is_removed_and_the_writer_is_asked_again_with_the_failure()

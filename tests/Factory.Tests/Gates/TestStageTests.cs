@@ -15,7 +15,7 @@ public sealed class TestStageTests
 
         Assert.True(result.Ok, result.Detail);
         Assert.StartsWith("TEST passed: 2 tests passed (1 new); patch coverage 100% of the ", result.Detail);
-        Assert.Contains("total coverage 100% (base commit 100%)", result.Detail);
+        Assert.Contains("total coverage 100% (base commit 100%; 100% on the lines the change did not add)", result.Detail);
         Assert.True(File.Exists(Path.Combine(gates.Workspace.RootPath, "tests", "test_health.py")));
         Assert.Contains("tests/test_health.py", await gates.Workspace.GetDiffAsync(CancellationToken.None));
     }

@@ -130,20 +130,17 @@ internal static class BaselineChecks
     private static List<string> TestFilesIn(string root, IReadOnlyList<string> folders) =>
         [.. folders.Select(f => Path.Combine(root, f)).Where(Directory.Exists)
             .SelectMany(f => Directory.EnumerateFiles(f, "*.py", SearchOption.AllDirectories))
-            .Where(f => IsTestName(Path.GetFileName(f)))
+            .Where(f => GateConfig.IsTestFileName(f))
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)];
 
     /// <summary>Folders holding test files, shallowest first, for the message that says where tests are.</summary>
     private static List<string> TestFoldersIn(string root) =>
         [.. Directory.EnumerateFiles(root, "*.py", SearchOption.AllDirectories)
-            .Where(f => IsTestName(Path.GetFileName(f)))
+            .Where(f => GateConfig.IsTestFileName(f))
             .Select(f => Path.GetRelativePath(root, Path.GetDirectoryName(f)!).Replace('\\', '/'))
             .Where(f => !f.Split('/').Any(s => s.StartsWith('.') || s is "node_modules" or "venv" or "site-packages"))
             .Distinct()
             .OrderBy(f => f.Count(c => c == '/')).ThenBy(f => f, StringComparer.Ordinal)
             .Take(5)];
-
-    private static bool IsTestName(string name) =>
-        name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal);
 }
