@@ -17,7 +17,11 @@ public sealed record RunReport(
     IReadOnlyDictionary<string, int> Outcomes,
     string? FlakiestStage,
     BuildAttemptsLeader? MostBuildAttempts,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>BUILD's prompt size per attempt number, first attempt first; empty when no trace recorded it.</summary>
+    public IReadOnlyList<PromptSizeReport> BuildPromptBytes { get; init; } = [];
+}
 
 /// <summary>The request that needed the most BUILD attempts.</summary>
 /// <param name="RequestId">Its id.</param>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Factory.Dataflow.Hosting.Registration;
+using Factory.Dataflow.Reporting;
 using Factory.Runner.Batch;
 using Factory.Runner.Hosting;
 using Factory.Runner.Progress;
@@ -22,14 +23,16 @@ internal static class BatchCommand
         var ollama = CommonOptions.Ollama();
         var maxTokens = CommonOptions.MaxTokens("The most tokens the whole batch may spend (earlier runs of it included); then no new request starts.");
         var maxCost = CommonOptions.MaxCost("The most the whole batch may cost (earlier runs of it included); then no new request starts.");
+        var set = CommonOptions.Set();
         var command = new Command("batch", "Run a backlog of requests concurrently; run it again to resume after a crash or Ctrl-C.")
         {
-            backlog, repo, runs, ollama, maxTokens, maxCost,
+            backlog, repo, runs, ollama, maxTokens, maxCost, set,
         };
         command.SetAction((parse, cancellationToken) => FactoryCli.Guard(() =>
         {
             var settings = new RunnerSettings(
-                CommonOptions.RequireFolder(parse.GetValue(repo)!, "--repo"), parse.GetValue(runs)!, parse.GetValue(ollama));
+                CommonOptions.RequireFolder(parse.GetValue(repo)!, "--repo"), parse.GetValue(runs)!, parse.GetValue(ollama),
+                Set: CommonOptions.Settings(parse.GetValue(set)));
             return RunAsync(parse.GetValue(backlog)!, settings, new BatchBudget(CommonOptions.Positive(parse.GetValue(maxTokens), "--max-tokens"), CommonOptions.Positive(parse.GetValue(maxCost), "--max-cost")), output, cancellationToken);
         }, cancellationToken));
         return command;
@@ -41,7 +44,7 @@ internal static class BatchCommand
         var backlog = Backlog.Read(backlogPath);
         foreach (var problem in backlog.Problems)
         {
-            await output.WriteLineAsync($"{backlogPath}: {problem} (skipped; the other lines still run)").ConfigureAwait(false);
+            await output.WriteLineAsync(TerminalText.Line($"{backlogPath}: {problem} (skipped; the other lines still run)")).ConfigureAwait(false);
         }
 
         using var host = await RunnerHost.StartAsync(settings, cancellationToken).ConfigureAwait(false);
@@ -51,7 +54,7 @@ internal static class BatchCommand
         using var journal = BatchJournal.Open(runsDirectory);
         foreach (var problem in journal.Problems)
         {
-            await output.WriteLineAsync(problem).ConfigureAwait(false);
+            await output.WriteLineAsync(TerminalText.Line(problem)).ConfigureAwait(false);
         }
 
         var time = TimeProvider.System;
@@ -103,7 +106,7 @@ internal static class BatchCommand
         foreach (var r in results.OrderBy(r => r.Line))
         {
             var detail = r.Detail is null ? "" : PlainProgressView.FirstLine(r.Detail);
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{r.Line}  {r.Id ?? "-"}  {r.Status}{(r.Earlier ? " (earlier run)" : "")}  {detail}").TrimEnd());
+            text.AppendLine(TerminalText.Line(string.Create(CultureInfo.InvariantCulture, $"{r.Line}  {r.Id ?? "-"}  {r.Status}{(r.Earlier ? " (earlier run)" : "")}  {detail}").TrimEnd()));
         }
 
         text.AppendLine();

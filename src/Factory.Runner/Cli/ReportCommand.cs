@@ -37,7 +37,7 @@ internal static class ReportCommand
         var json = Path.Combine(full, JsonFileName);
         await File.WriteAllTextAsync(json, JsonReportRenderer.Render(report), cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync(MarkdownReportRenderer.Render(report)).ConfigureAwait(false);
-        await output.WriteLineAsync($"JSON: {json}").ConfigureAwait(false);
+        await output.WriteLineAsync($"JSON: {TerminalText.Line(json)}").ConfigureAwait(false);
         if (htmlFile is not null)
         {
             var page = Path.GetFullPath(htmlFile);
@@ -47,7 +47,7 @@ internal static class ReportCommand
             }
 
             await HtmlReportWriter.WriteAsync(traces, page, cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"HTML: {page}").ConfigureAwait(false);
+            await output.WriteLineAsync($"HTML: {TerminalText.Line(page)}").ConfigureAwait(false);
         }
         return ExitCodes.Approved;
     }

@@ -46,7 +46,7 @@ internal sealed record ReportModel(
         foreach (var a in trace.Attempts)
         {
             var start = origin is { } o && a.Started is { } s ? (s - o).TotalMilliseconds : cursor;
-            attempts.Add(new Attempt(a.Stage, a.Attempt, Math.Max(0, start), a.Ms, a.EvalOk, a.Retries, a.TokensIn + a.TokensOut, a.Model));
+            attempts.Add(new Attempt(a.Stage, a.Attempt, Math.Max(0, start), a.Ms, a.EvalOk, a.Retries, a.TokensIn + a.TokensOut, a.Model, a.PromptBytes));
             cursor = Math.Max(cursor, start + a.Ms);
         }
 
@@ -64,7 +64,7 @@ internal sealed record ReportModel(
         [property: JsonPropertyName("reason")] string? Reason,
         [property: JsonPropertyName("attempts")] IReadOnlyList<Attempt> Attempts);
 
-    /// <summary>One stage attempt: <c>start</c> is ms from the run's start.</summary>
+    /// <summary>One stage attempt: <c>start</c> is ms from the run's start; <c>promptBytes</c> is BUILD's prompt size, or null.</summary>
     internal sealed record Attempt(
         [property: JsonPropertyName("stage")] string Stage,
         [property: JsonPropertyName("attempt")] int Number,
@@ -73,5 +73,6 @@ internal sealed record ReportModel(
         [property: JsonPropertyName("ok")] bool Ok,
         [property: JsonPropertyName("retries")] int Retries,
         [property: JsonPropertyName("tokens")] long Tokens,
-        [property: JsonPropertyName("model")] string? Model);
+        [property: JsonPropertyName("model")] string? Model,
+        [property: JsonPropertyName("promptBytes")] long? PromptBytes);
 }

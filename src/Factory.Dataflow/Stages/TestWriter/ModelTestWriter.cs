@@ -4,14 +4,20 @@ using System.Text.Json;
 using Factory.Dataflow.Chat;
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Prompts;
+using Factory.Dataflow.Stages.Build.Edits;
+using Factory.Dataflow.Stages.Build.Views;
 using Factory.Dataflow.Stages.Scout;
+using Factory.Dataflow.Toolchains.Python.Detection;
 using Microsoft.Extensions.AI;
 
 namespace Factory.Dataflow.Stages.TestWriter;
 
 /// <summary>
-/// TEST's model half: spec and changed files to new pytest files (prompt Prompts/test.md, run cold), asked again on
-/// every TEST attempt with how the previous one failed. Accepts the contract <c>{path, content}</c> or
+/// TEST's model half: spec and changed files to new pytest files (prompt Prompts/test.md, run cold). The prompt says how
+/// tests reach the code for the project's framework (SCOUT's brief, else <see cref="PythonProjectDetector"/>) and names no
+/// framework the project does not use; it lists the conftest fixtures with their signatures, shows one existing test
+/// module as the example to follow, and shows long changed files as their changed regions. It is asked again on every
+/// TEST attempt, told how the previous one failed. Accepts the contract <c>{path, content}</c> or
 /// <c>{"files": [{path, content}]}</c>. A path that is not a new file under one of the repository's test folders
 /// (<see cref="GateConfig.TestFolders"/>) is a malformed reply (and gets the repair retry); the TEST stage's jailed
 /// writer enforces the same rule again.
@@ -47,13 +53,18 @@ public sealed class ModelTestWriter : ITestWriter
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(changedFiles);
         var spec = context.RequireSpec();
-        var root = context.RequireWorkspace().RootPath;
-        var files = new WorktreeFiles(root);
-        var folders = (await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false)).EffectiveTestFolders;
+        var workspace = context.RequireWorkspace();
+        var files = new WorktreeFiles(workspace.RootPath);
+        var folders = (await GateConfig.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false)).EffectiveTestFolders;
+        var project = PythonProjectDetector.Detect(files.Root);
+        var framework = context.Brief?.Framework ?? project.Framework.DisplayName;
+        var changed = changedFiles.Any(f => f.Content.Length > _options.MaxFileChars)
+            ? DiffRegions.Parse(await workspace.GetDiffAsync(cancellationToken).ConfigureAwait(false))
+            : [];
         List<ChatMessage> messages =
         [
-            new(ChatRole.System, PromptLibrary.Get("test")),
-            new(ChatRole.User, UserMessage(spec, changedFiles, files, folders, previousFailure)),
+            new(ChatRole.System, PromptLibrary.Render("test", ("reach", TestReach.For(framework)))),
+            new(ChatRole.User, UserMessage(spec, context.Brief, project, changedFiles, changed, files, folders, previousFailure)),
         ];
         var answer = await _chat.AskJsonAsync(context, messages, reply => Read(reply, files, folders), cancellationToken).ConfigureAwait(false);
         if (!answer.IsOk)
@@ -94,7 +105,14 @@ public sealed class ModelTestWriter : ITestWriter
     }
 
     private string UserMessage(
-        Spec spec, IReadOnlyList<FileEdit> changedFiles, WorktreeFiles files, IReadOnlyList<string> folders, string? previousFailure)
+        Spec spec,
+        ScoutBrief? brief,
+        PythonProject project,
+        IReadOnlyList<FileEdit> changedFiles,
+        IReadOnlyList<(string Path, IReadOnlyList<LineRange> Ranges)> changed,
+        WorktreeFiles files,
+        IReadOnlyList<string> folders,
+        string? previousFailure)
     {
         var text = new StringBuilder();
         text.AppendLine("SPEC:").AppendLine(spec.ToMarkdown());
@@ -110,9 +128,30 @@ public sealed class ModelTestWriter : ITestWriter
             }
         }
 
+        var conventions = brief?.TestConventions is { Count: > 0 } fromScout ? fromScout : project.TestConventions;
+        AppendList(text, "TEST CONVENTIONS:", conventions);
+        AppendList(text, "FIXTURES FROM conftest.py (name one as a test function parameter to use it):",
+            project.Fixtures.Where(f => !f.Autouse).Select(Describe));
+        AppendList(text, "AUTOUSE FIXTURES (every test gets these without asking):", project.Fixtures.Where(f => f.Autouse).Select(Describe));
+        if (project.ExampleTest is { } example && ReadText(files, example) is { } exampleText)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"EXAMPLE TEST MODULE {example} (write the new tests the way this one is written):")
+                .AppendLine("```").AppendLine(exampleText.TrimEnd('\n')).AppendLine("```");
+        }
+
         text.AppendLine();
         foreach (var file in changedFiles)
         {
+            var regions = changed.FirstOrDefault(c => c.Path == file.Path).Ranges;
+            if (file.Content.Length > _options.MaxFileChars && regions is { Count: > 0 })
+            {
+                // A long file is shown where it changed, with line numbers, rather than cut off at an arbitrary point.
+                var source = new SourceText(file.Content);
+                var widened = regions.Select(r => r.Widen(3, source.LineCount)).ToList();
+                text.Append(FileViews.Partial(file.Path, source, widened, "changed in the regions shown", _options.MaxFileChars, advice: ""));
+                continue;
+            }
+
             var content = file.Content.Length > _options.MaxFileChars
                 ? file.Content[.._options.MaxFileChars] + $"\n... (cut at {_options.MaxFileChars} of {file.Content.Length} characters)"
                 : file.Content;
@@ -135,4 +174,36 @@ public sealed class ModelTestWriter : ITestWriter
     }
 
     private static string Describe(IReadOnlyList<string> folders) => string.Join(", ", folders.Select(f => f + "/"));
+
+    private static string Describe(ConftestFixture fixture) =>
+        $"{fixture.Name} ({fixture.File}:{fixture.Line}, scope {fixture.Scope}): {fixture.Signature}" +
+        (fixture.Summary is { } summary ? $" -- {summary}" : "");
+
+    private static void AppendList(StringBuilder text, string heading, IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        if (list.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine(heading);
+        foreach (var item in list)
+        {
+            text.Append("- ").AppendLine(item);
+        }
+    }
+
+    /// <summary>The one place the writer reads a worktree file for its prompt (the example test), confined to the worktree.</summary>
+    private static string? ReadText(WorktreeFiles files, string path)
+    {
+        const int MaxExampleChars = 6_000;
+        if (files.Resolve(path, out _) is not { } full || !File.Exists(full))
+        {
+            return null;
+        }
+
+        var text = ScoutTools.ReadCapped(full, MaxExampleChars, out var total);
+        return text.Length < total ? $"{text}\n... (cut at {text.Length} of {total} characters)" : text;
+    }
 }
