@@ -126,12 +126,12 @@ public class GateCostBenchmarks
     {
         var cache = Path.Combine(_sample.Repo.StatePath, cacheName);
         Directory.CreateDirectory(cache);
-        var command = GateCommands.Create(_sample.Config.EffectiveTypeCheck, _sample.Root, _sample.Config, _options, _options.ValidateTimeout);
-        return command with { Arguments = ["-m", "mypy", "--cache-dir", cache, .. command.Arguments.Skip(2)], WritablePaths = [cache] };
+        var command = GateCommands.Create([.. _sample.Config.EffectiveTypeCheck, "--cache-dir", cache], _sample.Root, _sample.Config, _options, _options.ValidateTimeout);
+        return command with { WritablePaths = [cache] };
     }
 
     private SandboxCommand Pytest(IReadOnlyList<string> extra) =>
-        GateCommands.Create([.. _sample.Config.Test, "-p", "no:cacheprovider", .. extra, _sample.Config.TestFolder], _sample.Root, _sample.Config, _options, _options.TestTimeout) with
+        GateCommands.Create([.. _sample.Config.Test, "-p", "no:cacheprovider", .. extra, .. _sample.Config.EffectiveTestFolders], _sample.Root, _sample.Config, _options, _options.TestTimeout) with
         {
             WritablePaths = [_scratch],
             Environment = new Dictionary<string, string> { ["COVERAGE_FILE"] = Path.Combine(_scratch, ".coverage") },

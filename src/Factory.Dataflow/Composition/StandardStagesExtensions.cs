@@ -13,8 +13,8 @@ namespace Factory.Dataflow.Composition;
 public static class StandardStagesExtensions
 {
     /// <summary>
-    /// Registers PLAN, SCOUT, BUILD, TEST's test writer and REVIEW over <paramref name="chats"/>, and VALIDATE, TEST and
-    /// BUILD's syntax check over <paramref name="runner"/>. Each model stage's graph timeout is raised, when needed, to
+    /// Registers PLAN, SCOUT, BUILD, TEST's test writer and REVIEW over <paramref name="chats"/>, and VALIDATE, TEST,
+    /// BUILD's syntax check and the base commit's gate baseline (prepared before PLAN) over <paramref name="runner"/>. Each model stage's graph timeout is raised, when needed, to
     /// cover its per-call timeout times every retry it may make, so the graph never cuts a retry short.
     /// Replace any of them afterwards with <see cref="FactoryPipelineBuilder.Use(StageName, IFactoryStage)"/>.
     /// </summary>
@@ -38,7 +38,8 @@ public static class StandardStagesExtensions
             .Use(StageName.Build, new BuildStage(chats.Create(StageName.Build), syntax))
             .Use(StageName.Validate, new ValidateStage(runner, gates))
             .Use(StageName.Test, new TestStage(new ModelTestWriter(chats.Create(StageName.Test)), runner, gates))
-            .Use(StageName.Review, new ReviewStage(chats.Create(StageName.Review)));
+            .Use(StageName.Review, new ReviewStage(chats.Create(StageName.Review)))
+            .UsePreparation(new GateBaselinePreparation(runner, gates));
 
         return builder.Configure(options =>
         {
@@ -47,7 +48,8 @@ public static class StandardStagesExtensions
                 Cover(options.For(stage), WorstCase(models.Stages.For(stage), calls: stage == StageName.Scout ? 8 : 2));
             }
 
-            // TEST runs pytest twice at most and asks the model once (plus its repair).
+            // TEST runs pytest twice at most (the suite, then the new tests on the base commit) and asks the model once
+            // (plus its repair).
             Cover(options.Test, gates.TestTimeout * 2 + WorstCase(models.Stages.Test, calls: 2));
             Cover(options.Validate, gates.ValidateTimeout + TimeSpan.FromMinutes(1));
         });

@@ -3,14 +3,18 @@ using Factory.Dataflow.Sandbox;
 namespace Factory.Dataflow.Gates;
 
 /// <summary>
-/// Turns a configured command (<c>["mypy", "app"]</c>) into a sandboxed one: Python tools run as modules of the
-/// configured interpreter, ruff runs without a cache in the worktree, and the worktree's .git file, tests and gate
-/// configuration are bound read-only.
+/// Turns a configured command (<c>["mypy", "app"]</c>) into a sandboxed one: Python tools start from the configured
+/// interpreter isolated from the worktree (see <see cref="ToolBootstrap"/>), ruff runs without a cache in the worktree,
+/// and the worktree's .git file, tests and gate configuration are bound read-only.
 /// </summary>
 internal static class GateCommands
 {
-    private static readonly HashSet<string> s_pythonModules = new(StringComparer.Ordinal) { "mypy", "pytest", "coverage" };
-
+    /// <summary>Creates the sandboxed command for <paramref name="configured"/>.</summary>
+    /// <param name="configured">The command as configured, with any options the gate adds appended.</param>
+    /// <param name="root">The folder the command runs in (a worktree, or an export of the base commit).</param>
+    /// <param name="config">The repository's gate configuration (for the read-only paths).</param>
+    /// <param name="options">The interpreter.</param>
+    /// <param name="timeout">How long it may run.</param>
     public static SandboxCommand Create(
         IReadOnlyList<string> configured, string root, GateConfig config, GateOptions options, TimeSpan timeout)
     {
@@ -18,10 +22,16 @@ internal static class GateCommands
         var rest = configured.Skip(1).ToList();
         string executable;
         List<string> arguments;
-        if (s_pythonModules.Contains(tool))
+        if (ToolBootstrap.IsPythonTool(tool))
         {
             executable = options.PythonInterpreter;
-            arguments = ["-m", tool, .. rest];
+            arguments = [.. ToolBootstrap.Arguments(tool), .. rest];
+        }
+        else if (tool is "python" or "python3" && rest.Count >= 2 && rest[0] == "-m")
+        {
+            // `python -m X` would put the worktree first on sys.path before X is imported: start X isolated instead.
+            executable = options.PythonInterpreter;
+            arguments = [.. ToolBootstrap.Arguments(rest[1]), .. rest.Skip(2)];
         }
         else if (tool is "python" or "python3")
         {
@@ -54,21 +64,33 @@ internal static class GateCommands
     /// behind BUILD's back. The named paths are listed too, so they stay protected if the worktree itself is ever writable.
     /// </summary>
     public static IReadOnlyList<string> ReadOnlyPaths(GateConfig config) =>
-        [".", ".git", config.TestFolder, .. config.ProtectedPaths.Where(p => p.Length > 0)];
+        [".", ".git", .. config.EffectiveTestFolders, .. config.ProtectedPaths.Where(p => p.Length > 0)];
 
     /// <summary>A display name for feedback labels: the command as the user configured it.</summary>
     public static string Label(IReadOnlyList<string> configured) => string.Join(' ', configured);
 
+    /// <summary>The Python module a configured command runs (<c>mypy</c>, or X of <c>python -m X</c>), or null.</summary>
+    public static string? PythonModule(IReadOnlyList<string> configured) =>
+        ToolBootstrap.IsPythonTool(configured[0]) ? configured[0]
+        : configured[0] is "python" or "python3" && configured.Count >= 3 && configured[1] == "-m" ? configured[2]
+        : null;
+
     /// <summary>Throws when the output shows the tool itself is missing, which BUILD cannot fix.</summary>
     public static void ThrowIfToolMissing(SandboxResult result, IReadOnlyList<string> configured, GateOptions options)
     {
-        var tool = configured[0];
-        if (result.ExitCode != 0 && s_pythonModules.Contains(tool) &&
-            result.Output.Contains($"No module named {tool}", StringComparison.Ordinal))
+        if (result.ExitCode == 0)
+        {
+            return;
+        }
+
+        if (PythonModule(configured) is { } module &&
+            (result.Output.Contains($"No module named {module}", StringComparison.Ordinal) ||
+             result.Output.Contains($"No module named '{module}'", StringComparison.Ordinal)))
         {
             throw new GateEnvironmentException(
-                $"{options.PythonInterpreter} has no '{tool}' module. Install the gates' Python packages " +
-                "(apt-get install python3-fastapi python3-pytest python3-pytest-cov mypy python3-httpx, or run scripts/setup-gates.sh).");
+                $"{options.PythonInterpreter} has no '{module}' module, which '{Label(configured)}' needs. Install the gates' Python " +
+                "packages (apt-get install python3-fastapi python3-pytest python3-pytest-cov mypy python3-httpx, or run " +
+                $"scripts/setup-gates.sh), or change the command in {GateConfig.RelativePath}.");
         }
     }
 }

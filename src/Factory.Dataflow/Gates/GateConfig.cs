@@ -19,16 +19,53 @@ public sealed record GateConfig
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter<BaselineMode>(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
     };
 
-    /// <summary>The package whose coverage is measured. Defaults to <c>app</c>.</summary>
+    /// <summary>The package (or source folder, e.g. <c>src/pkg</c>) whose coverage is measured. Defaults to <c>app</c>.</summary>
     public string SourcePackage { get; init; } = "app";
 
-    /// <summary>The test folder: TEST adds new files only here, BUILD may not change what is in it. Defaults to <c>tests</c>.</summary>
-    public string TestFolder { get; init; } = "tests";
+    /// <summary>
+    /// One test folder, the older spelling of <see cref="TestFolders"/>; null when <see cref="TestFolders"/> is used.
+    /// Defaults to null.
+    /// </summary>
+    public string? TestFolder { get; init; }
 
-    /// <summary>The lowest total coverage, in percent, TEST accepts. Defaults to 80.</summary>
-    public int CoverageFloor { get; init; } = 80;
+    /// <summary>
+    /// Where the tests live, relative to the repository root, anywhere (inside the package too, e.g. <c>app/tests</c>).
+    /// The one source of truth for the test writer (new test files go there), the jail (BUILD may not change what is
+    /// there), pytest (the folders it runs) and coverage (test files count toward no coverage). Null for
+    /// <see cref="TestFolder"/>, or <c>tests</c> when neither is set.
+    /// </summary>
+    public IReadOnlyList<string>? TestFolders { get; init; }
+
+    /// <summary>
+    /// How VALIDATE and TEST judge the change: <see cref="BaselineMode.Compare"/> blocks only what the change adds
+    /// (findings and failing tests the base commit already had are reported, not blamed); <see cref="BaselineMode.Strict"/>
+    /// blocks every finding and every failing test, as before baselines. Defaults to <c>compare</c>.
+    /// </summary>
+    public BaselineMode Baseline { get; init; } = BaselineMode.Compare;
+
+    /// <summary>
+    /// The lowest total coverage, in percent, TEST accepts whatever the base had; null for none. Defaults to null:
+    /// patch coverage and <see cref="CoverageDropMargin"/> judge the change instead.
+    /// </summary>
+    public int? CoverageFloor { get; init; }
+
+    /// <summary>
+    /// The lowest coverage, in percent, of the lines the change adds or modifies in the measured source (patch
+    /// coverage). Defaults to 80.
+    /// </summary>
+    public int PatchCoverageFloor { get; init; } = 80;
+
+    /// <summary>How many percentage points total coverage may fall below the base commit's. Defaults to 1.</summary>
+    public double CoverageDropMargin { get; init; } = 1.0;
+
+    /// <summary>
+    /// When true, every new test must fail (or not exist) on the base commit: a test that passes without the change
+    /// does not test it. Set false for refactorings, whose tests pass before and after. Defaults to true.
+    /// </summary>
+    public bool NewTestsMustFailOnBase { get; init; } = true;
 
     /// <summary>VALIDATE's linter command. Defaults to <c>ruff check .</c>.</summary>
     public IReadOnlyList<string> Lint { get; init; } = ["ruff", "check", "."];
@@ -36,7 +73,7 @@ public sealed record GateConfig
     /// <summary>VALIDATE's type checker command; null for <c>mypy &lt;SourcePackage&gt;</c>.</summary>
     public IReadOnlyList<string>? TypeCheck { get; init; }
 
-    /// <summary>TEST's test runner command (TEST adds the paths and coverage options). Defaults to <c>pytest</c>.</summary>
+    /// <summary>TEST's test runner command (TEST adds the paths, report and coverage options). Defaults to <c>pytest</c>.</summary>
     public IReadOnlyList<string> Test { get; init; } = ["pytest"];
 
     /// <summary>
@@ -57,6 +94,28 @@ public sealed record GateConfig
     /// <summary>The type checker command with its default applied.</summary>
     [JsonIgnore]
     public IReadOnlyList<string> EffectiveTypeCheck => TypeCheck ?? ["mypy", SourcePackage];
+
+    /// <summary>The test folders with their default applied, normalised (no leading or trailing '/').</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> EffectiveTestFolders =>
+        (TestFolders ?? (TestFolder is null ? ["tests"] : [TestFolder])).Select(Normalize).ToArray();
+
+    /// <summary>True when <paramref name="relative"/> (a repository-relative path with '/') is in one of the test folders.</summary>
+    public bool IsInTestFolder(string relative) =>
+        EffectiveTestFolders.Any(folder => relative == folder || relative.StartsWith(folder + "/", StringComparison.Ordinal));
+
+    /// <summary>True for a file that is part of the tests, not of the measured code: in a test folder, or named like a test.</summary>
+    public bool IsTestFile(string relative) =>
+        IsInTestFolder(relative) || relative == "conftest.py" || relative.EndsWith("/conftest.py", StringComparison.Ordinal) ||
+        IsTestFileName(relative);
+
+    /// <summary>True for a file pytest collects by default: <c>test_*.py</c> or <c>*_test.py</c>.</summary>
+    public static bool IsTestFileName(string relative)
+    {
+        var name = relative[(relative.LastIndexOfAny(['/', '\\']) + 1)..];
+        return name.EndsWith(".py", StringComparison.Ordinal) &&
+            (name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal));
+    }
 
     /// <summary>Reads <see cref="RelativePath"/> under <paramref name="root"/>, or returns <see cref="Default"/> when absent.</summary>
     /// <exception cref="GateEnvironmentException">The file exists but is not valid; the message says what is wrong.</exception>
@@ -83,6 +142,9 @@ public sealed record GateConfig
         return (config ?? throw new GateEnvironmentException($"{RelativePath} is empty (null).")).Validated();
     }
 
+    /// <summary>The configuration as canonical JSON: part of the baseline's key, so a changed setting computes a new baseline.</summary>
+    internal string ToCanonicalJson() => JsonSerializer.Serialize(this with { TestFolder = null, TestFolders = EffectiveTestFolders }, s_json);
+
     /// <summary>Checks the values; returns this instance when they are usable.</summary>
     /// <exception cref="GateEnvironmentException">A value is unusable; the message names it.</exception>
     public GateConfig Validated()
@@ -92,8 +154,37 @@ public sealed record GateConfig
             throw Invalid($"coverageFloor must be between 0 and 100, not {CoverageFloor}");
         }
 
+        if (PatchCoverageFloor is < 0 or > 100)
+        {
+            throw Invalid($"patchCoverageFloor must be between 0 and 100, not {PatchCoverageFloor}");
+        }
+
+        if (CoverageDropMargin is < 0 or > 100 || double.IsNaN(CoverageDropMargin))
+        {
+            throw Invalid($"coverageDropMargin must be between 0 and 100 percentage points, not {CoverageDropMargin}");
+        }
+
+        if (!Enum.IsDefined(Baseline))
+        {
+            throw Invalid($"baseline must be \"compare\" or \"strict\", not {Baseline}");
+        }
+
+        if (TestFolder is not null && TestFolders is not null)
+        {
+            throw Invalid("set testFolders (a list) or testFolder (one folder), not both");
+        }
+
+        if (TestFolders is { Count: 0 })
+        {
+            throw Invalid("testFolders must name at least one folder");
+        }
+
         RequireRelative(nameof(SourcePackage), SourcePackage);
-        RequireRelative(nameof(TestFolder), TestFolder);
+        foreach (var folder in TestFolders ?? (TestFolder is null ? [] : [TestFolder]))
+        {
+            RequireRelative(TestFolders is null ? nameof(TestFolder) : nameof(TestFolders), folder);
+        }
+
         foreach (var path in ProtectedPaths)
         {
             RequireRelative(nameof(ProtectedPaths), path);
@@ -105,9 +196,11 @@ public sealed record GateConfig
         return this;
     }
 
-    private static void RequireRelative(string name, string value)
+    private static string Normalize(string folder) => folder.Replace('\\', '/').Trim('/');
+
+    private static void RequireRelative(string name, string? value)
     {
-        if (string.IsNullOrWhiteSpace(value) || Path.IsPathRooted(value) ||
+        if (string.IsNullOrWhiteSpace(value) || Path.IsPathRooted(value) || Normalize(value).Length == 0 ||
             value.Split('/').Any(segment => segment is ".." or ".git"))
         {
             throw Invalid($"{JsonNamingPolicy.CamelCase.ConvertName(name)} must be a relative path inside the repository, not '{value}'");

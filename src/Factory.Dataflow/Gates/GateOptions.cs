@@ -14,9 +14,21 @@ public sealed class GateOptions
     /// <value>Defaults to 300 seconds: a cold mypy cache on a loaded two-core machine is slow.</value>
     public TimeSpan ValidateTimeout { get; set; } = TimeSpan.FromSeconds(300);
 
-    /// <summary>How long one pytest run may take before it is killed (TEST then fails with pytest's output so far).</summary>
+    /// <summary>
+    /// The most one pytest run may take before it is killed: the base commit's suite when the baseline is computed, and
+    /// the ceiling of TEST's limit, which otherwise follows the base suite's measured duration
+    /// (<see cref="TestTimeoutMultiple"/>, <see cref="TestTimeoutFloor"/>).
+    /// </summary>
     /// <value>Defaults to 300 seconds.</value>
     public TimeSpan TestTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>TEST's pytest limit as a multiple of the base suite's measured duration (then at least <see cref="TestTimeoutFloor"/>, at most <see cref="TestTimeout"/>).</summary>
+    /// <value>Defaults to 5: room for the new tests, coverage and a machine busier than when the baseline was measured.</value>
+    public double TestTimeoutMultiple { get; set; } = 5;
+
+    /// <summary>The shortest limit TEST gives one pytest run, however quick the base suite was.</summary>
+    /// <value>Defaults to 20 seconds: a hanging test on a small suite ends its attempt in seconds, not minutes.</value>
+    public TimeSpan TestTimeoutFloor { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long the syntax check may take.</summary>
     /// <value>Defaults to 60 seconds.</value>
@@ -26,6 +38,13 @@ public sealed class GateOptions
     /// <value>Defaults to null: <c>$XDG_CACHE_HOME/factory/mypy</c> (or <c>~/.cache/factory/mypy</c>).</value>
     public string? MypyCacheDirectory { get; set; }
 
+    /// <summary>
+    /// Where the base commits' gate results are kept (one file per base tree, gate configuration and tool versions),
+    /// shared by every request of a batch, later runs and other processes.
+    /// </summary>
+    /// <value>Defaults to null: <c>baseline</c> beside the mypy cache folder (<c>$XDG_CACHE_HOME/factory/baseline</c>).</value>
+    public string? BaselineDirectory { get; set; }
+
     internal GateOptions ValidateAndCopy()
     {
         if (string.IsNullOrWhiteSpace(PythonInterpreter) || !Path.IsPathFullyQualified(PythonInterpreter))
@@ -33,7 +52,11 @@ public sealed class GateOptions
             throw new ArgumentException($"GateOptions.PythonInterpreter must be an absolute path, not '{PythonInterpreter}'.");
         }
 
-        foreach (var (name, value) in new[] { ("ValidateTimeout", ValidateTimeout), ("TestTimeout", TestTimeout), ("SyntaxCheckTimeout", SyntaxCheckTimeout) })
+        foreach (var (name, value) in new[]
+        {
+            ("ValidateTimeout", ValidateTimeout), ("TestTimeout", TestTimeout), ("TestTimeoutFloor", TestTimeoutFloor),
+            ("SyntaxCheckTimeout", SyntaxCheckTimeout),
+        })
         {
             if (value <= TimeSpan.Zero)
             {
@@ -41,19 +64,43 @@ public sealed class GateOptions
             }
         }
 
-        if (MypyCacheDirectory is not null && !Path.IsPathFullyQualified(MypyCacheDirectory))
+        if (!(TestTimeoutMultiple >= 1) || double.IsInfinity(TestTimeoutMultiple))
         {
-            throw new ArgumentException($"GateOptions.MypyCacheDirectory must be an absolute path, not '{MypyCacheDirectory}'.");
+            throw new ArgumentException($"GateOptions.TestTimeoutMultiple must be at least 1, not {TestTimeoutMultiple}.");
         }
 
+        if (TestTimeoutFloor > TestTimeout)
+        {
+            throw new ArgumentException($"GateOptions.TestTimeoutFloor ({TestTimeoutFloor}) must not exceed GateOptions.TestTimeout ({TestTimeout}).");
+        }
+
+        foreach (var (name, value) in new[] { ("MypyCacheDirectory", MypyCacheDirectory), ("BaselineDirectory", BaselineDirectory) })
+        {
+            if (value is not null && !Path.IsPathFullyQualified(value))
+            {
+                throw new ArgumentException($"GateOptions.{name} must be an absolute path, not '{value}'.");
+            }
+        }
+
+        var mypyCache = MypyCacheDirectory ?? DefaultMypyCacheDirectory();
         return new GateOptions
         {
             PythonInterpreter = PythonInterpreter,
             ValidateTimeout = ValidateTimeout,
             TestTimeout = TestTimeout,
+            TestTimeoutMultiple = TestTimeoutMultiple,
+            TestTimeoutFloor = TestTimeoutFloor,
             SyntaxCheckTimeout = SyntaxCheckTimeout,
-            MypyCacheDirectory = MypyCacheDirectory ?? DefaultMypyCacheDirectory(),
+            MypyCacheDirectory = mypyCache,
+            BaselineDirectory = BaselineDirectory ?? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(mypyCache))!, "baseline"),
         };
+    }
+
+    /// <summary>TEST's limit for one pytest run, from the base suite's measured duration.</summary>
+    internal TimeSpan TestLimit(TimeSpan baseSuite)
+    {
+        var scaled = TimeSpan.FromSeconds(Math.Min(baseSuite.TotalSeconds * TestTimeoutMultiple, TestTimeout.TotalSeconds));
+        return scaled < TestTimeoutFloor ? TestTimeoutFloor : scaled > TestTimeout ? TestTimeout : scaled;
     }
 
     private static string DefaultMypyCacheDirectory()

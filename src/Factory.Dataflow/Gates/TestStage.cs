@@ -1,25 +1,29 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Factory.Dataflow.Gates.Baseline;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Workspace;
 
 namespace Factory.Dataflow.Gates;
 
 /// <summary>
-/// TEST: runs the existing suite (a regression fails with pytest's output), writes the test writer's new files
-/// through the jail as <see cref="WriterRole.Test"/> (a refused write fails with the reason), then runs the new tests
-/// with coverage appended to the first run's, so the floor applies to the whole suite while each test runs once.
+/// TEST: asks the test writer for new tests (on every attempt, told how the previous one failed), writes them through
+/// the jail as <see cref="WriterRole.Test"/>, then runs pytest once on the whole suite with them, with coverage, and
+/// judges the run against the base commit's baseline (<see cref="TestVerdict"/>). The new tests must also fail (or not
+/// exist) on the base commit: they run alone on a copy of it, and one that passes there does not test the change.
+/// A failed attempt removes the tests it wrote, so the next BUILD starts from the change alone.
 /// </summary>
 public sealed partial class TestStage : IFactoryStage
 {
     private readonly ITestWriter _testWriter;
     private readonly SandboxedRunner _runner;
     private readonly GateOptions _options;
+    private readonly GateBaselines _baselines;
 
     /// <summary>Creates the stage.</summary>
     /// <param name="testWriter">Proposes the new test files (the model half of TEST).</param>
     /// <param name="runner">The sandboxed runner pytest runs in.</param>
-    /// <param name="options">Interpreter and timeouts; validated and copied here.</param>
+    /// <param name="options">Interpreter, timeouts and the baseline folder; validated and copied here.</param>
     public TestStage(ITestWriter testWriter, SandboxedRunner runner, GateOptions options)
     {
         ArgumentNullException.ThrowIfNull(testWriter);
@@ -28,6 +32,7 @@ public sealed partial class TestStage : IFactoryStage
         _testWriter = testWriter;
         _runner = runner;
         _options = options.ValidateAndCopy();
+        _baselines = new GateBaselines(runner, _options);
     }
 
     /// <inheritdoc />
@@ -37,103 +42,109 @@ public sealed partial class TestStage : IFactoryStage
         var workspace = context.RequireWorkspace();
         var root = workspace.RootPath;
         var config = await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false);
+        var baseline = await _baselines.GetAsync(root, config, cancellationToken).ConfigureAwait(false);
+        var generated = GeneratedTests.For(workspace);
 
-        // Coverage data must outlive one sandbox (each gets a fresh /tmp), so it lives in a folder bound writable: the
-        // runner's scratch folder, a size-bounded tmpfs when Factory runs as root.
-        var scratchFolder = _runner.CreateScratchFolder();
-        var scratch = new DirectoryInfo(scratchFolder.Path);
-        try
+        // Leftovers of an attempt that ended without its clean-up (an exception, a cancellation) go first.
+        generated.RemoveAll(root);
+        var result = await RunAttemptAsync(context, workspace, config, baseline, generated, cancellationToken).ConfigureAwait(false);
+        if (!result.Ok)
         {
-            var coverageEnvironment = new Dictionary<string, string> { ["COVERAGE_FILE"] = Path.Combine(scratch.FullName, ".coverage") };
-            var existing = await RunPytestAsync(
-                config, root, scratch.FullName, coverageEnvironment, [$"--cov={config.SourcePackage}", "--cov-report=", config.TestFolder],
-                cancellationToken).ConfigureAwait(false);
-            const int NoTestsCollected = 5;
-            if (existing.ExitCode is not (0 or NoTestsCollected))
-            {
-                return StageResult.Failure($"TEST: the existing tests fail (a regression). pytest's output:\n{existing.Output}");
-            }
-
-            var changed = await ChangedFilesAsync(workspace, cancellationToken).ConfigureAwait(false);
-            var newTests = await _testWriter.WriteTestsAsync(context, changed, cancellationToken).ConfigureAwait(false);
-            var coverageArguments = new[]
-            {
-                $"--cov={config.SourcePackage}", "--cov-append", "--cov-report=term-missing",
-                $"--cov-fail-under={config.CoverageFloor.ToString(CultureInfo.InvariantCulture)}",
-            };
-
-            SandboxResult final;
-            if (newTests.Count == 0)
-            {
-                // Nothing new to run: judge the first run's coverage alone.
-                final = await _runner.RunAsync(
-                    Command(config, root, scratch.FullName, coverageEnvironment,
-                        ["python", "-m", "coverage", "report", "--show-missing", $"--fail-under={config.CoverageFloor}"]),
-                    cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                var report = await workspace.WriteAsync(newTests, WriterRole.Test, cancellationToken).ConfigureAwait(false);
-                if (!report.Accepted)
-                {
-                    return StageResult.Failure($"TEST: the generated tests were refused by the jailed writer: {report.Rejection}");
-                }
-
-                final = await RunPytestAsync(
-                    config, root, scratch.FullName, coverageEnvironment, [.. coverageArguments, .. report.WrittenPaths], cancellationToken)
-                    .ConfigureAwait(false);
-            }
-
-            if (CoverageTotal().Match(final.Output) is { Success: true } coverage)
-            {
-                context.Usage.SetExtra("coverage_percent", double.Parse(coverage.Groups[1].Value, CultureInfo.InvariantCulture));
-            }
-
-            context.Usage.SetExtra("new_test_files", newTests.Count);
-            return final.ExitCode == 0
-                ? StageResult.Success(detail: final.Output)
-                : StageResult.Failure(
-                    $"TEST: the new tests fail or total coverage of '{config.SourcePackage}' is under {config.CoverageFloor}%. " +
-                    $"pytest's output:\n{final.Output}");
-        }
-        finally
-        {
-            scratchFolder.Dispose();
-        }
-    }
-
-    private async Task<SandboxResult> RunPytestAsync(
-        GateConfig config,
-        string root,
-        string scratch,
-        IReadOnlyDictionary<string, string> environment,
-        IReadOnlyList<string> extraArguments,
-        CancellationToken cancellationToken)
-    {
-        // -p no:cacheprovider: pytest would otherwise write .pytest_cache into the worktree (and the diff).
-        var result = await _runner.RunAsync(
-            Command(config, root, scratch, environment, [.. config.Test, "-p", "no:cacheprovider", .. extraArguments]),
-            cancellationToken).ConfigureAwait(false);
-        GateCommands.ThrowIfToolMissing(result, config.Test, _options);
-
-        // 3: pytest's internal error; 4: usage error (e.g. pytest-cov missing, so --cov is unknown). Not BUILD's doing.
-        if (!result.TimedOut && result.ExitCode is 3 or 4)
-        {
-            throw new GateEnvironmentException(
-                $"TEST: pytest could not run (exit {result.ExitCode}); is pytest-cov installed for {_options.PythonInterpreter} " +
-                $"(apt-get install python3-pytest-cov, or scripts/setup-gates.sh)?\n{result.Output}");
+            generated.RemoveAll(root);
+            generated.LastFailure = result.Detail;
         }
 
         return result;
     }
 
-    private SandboxCommand Command(
-        GateConfig config, string root, string scratch, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> command) =>
-        GateCommands.Create(command, root, config, _options, _options.TestTimeout) with
+    private async Task<StageResult> RunAttemptAsync(
+        StageContext context, IFeatureWorkspace workspace, GateConfig config, GateBaseline baseline, GeneratedTests generated,
+        CancellationToken cancellationToken)
+    {
+        var root = workspace.RootPath;
+        var changed = await ChangedFilesAsync(workspace, cancellationToken).ConfigureAwait(false);
+        var newTests = await _testWriter.WriteTestsAsync(context, changed, generated.LastFailure, cancellationToken).ConfigureAwait(false);
+        context.Usage.SetExtra("new_test_files", newTests.Count);
+        if (newTests.Count > 0)
         {
-            WritablePaths = [scratch],
-            Environment = environment,
-        };
+            var report = await workspace.WriteAsync(newTests, WriterRole.Test, cancellationToken).ConfigureAwait(false);
+            if (!report.Accepted)
+            {
+                return StageResult.Failure($"TEST: the generated tests were refused by the jailed writer: {report.Rejection}");
+            }
+
+            generated.Add(report.WrittenPaths);
+        }
+
+        var limit = _options.TestLimit(TimeSpan.FromSeconds(baseline.SuiteSeconds));
+        context.Usage.SetExtra("test_limit_s", Math.Round(limit.TotalSeconds, 1));
+        var run = await PytestRun.RunAsync(_runner, _options, config, root, config.EffectiveTestFolders, coverage: true, limit, cancellationToken)
+            .ConfigureAwait(false);
+        ThrowIfPytestCannotRun(run);
+        if (run.Tests is null)
+        {
+            return StageResult.Failure($"{TestVerdict.NoReport(run.Run, limit, baseline, _options)} pytest's output:\n{run.Run.Output}");
+        }
+
+        var patch = PatchLines.Read(await workspace.GetDiffAsync(cancellationToken).ConfigureAwait(false));
+        var (ok, summary) = TestVerdict.Judge(run, baseline, config, patch, newTests.Count, context.Usage);
+        if (!ok)
+        {
+            return StageResult.Failure($"{summary}\npytest's output:\n{run.Run.Output}");
+        }
+
+        if (config.NewTestsMustFailOnBase && await PassingOnBaseAsync(root, config, patch, limit, cancellationToken).ConfigureAwait(false) is { Count: > 0 } passing)
+        {
+            return StageResult.Failure(
+                $"TEST failed: {(passing.Count == 1 ? "this new test passes" : "these new tests pass")} on the base commit too, without the change, " +
+                $"so {(passing.Count == 1 ? "it does" : "they do")} not test it: {string.Join(", ", passing)}. Write tests that fail " +
+                $"without the feature (for a refactoring, whose tests pass before and after, set \"newTestsMustFailOnBase\": false in " +
+                $"{GateConfig.RelativePath}).");
+        }
+
+        return StageResult.Success(detail: $"{summary}\npytest's output:\n{run.Run.Output}");
+    }
+
+    /// <summary>
+    /// Runs the test files the change adds (with any other new file in the test folders, such as helpers) alone on a
+    /// copy of the base commit, and returns the tests that pass there.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> PassingOnBaseAsync(
+        string root, GateConfig config, IReadOnlyDictionary<string, IReadOnlySet<int>> patch, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var inTestFolders = patch.Keys.Where(config.IsInTestFolder).ToList();
+        if (!inTestFolders.Any(GateConfig.IsTestFileName))
+        {
+            return [];
+        }
+
+        var commit = (await GitCli.RunAsync(root, ["rev-parse", "HEAD^{commit}"], cancellationToken).ConfigureAwait(false)).Trim();
+        using var baseTree = await BaseTree.ExportAsync(root, commit, cancellationToken).ConfigureAwait(false);
+        var added = inTestFolders.Where(p => !File.Exists(Path.Combine(baseTree.Root, p)) && File.Exists(Path.Combine(root, p))).ToList();
+        var addedTests = added.Where(GateConfig.IsTestFileName).ToList();
+        if (addedTests.Count == 0)
+        {
+            return [];
+        }
+
+        baseTree.Add(added.Select(p => (p, File.ReadAllBytes(Path.Combine(root, p)))));
+        var run = await PytestRun.RunAsync(_runner, _options, config, baseTree.Root, addedTests, coverage: false, limit, cancellationToken)
+            .ConfigureAwait(false);
+
+        // Killed at the limit or no report: nothing passed there.
+        return run.Tests is null ? [] : [.. run.Tests.Where(t => t.Value == TestOutcome.Passed).Select(t => t.Key).Order(StringComparer.Ordinal)];
+    }
+
+    private static void ThrowIfPytestCannotRun(PytestResult run)
+    {
+        // 3: pytest's internal error; 4: usage error. The same command ran on the base commit, so neither is BUILD's doing.
+        if (!run.Run.TimedOut && run.Run.ExitCode is PytestRun.InternalError or PytestRun.UsageError)
+        {
+            throw new GateEnvironmentException(
+                $"TEST: pytest could not run (exit {run.Run.ExitCode}) on the change though it ran on the base commit; check \"test\" " +
+                $"and \"testFolders\" in {GateConfig.RelativePath}.\n{run.Run.Output}");
+        }
+    }
 
     private static async Task<IReadOnlyList<FileEdit>> ChangedFilesAsync(IFeatureWorkspace workspace, CancellationToken cancellationToken)
     {
@@ -154,7 +165,4 @@ public sealed partial class TestStage : IFactoryStage
 
     [GeneratedRegex(@"^\+\+\+ b/(.+)$", RegexOptions.Multiline)]
     private static partial Regex ChangedPath();
-
-    [GeneratedRegex(@"(?:Total coverage: |TOTAL\s.*?\s)(\d+(?:\.\d+)?)%")]
-    private static partial Regex CoverageTotal();
 }

@@ -1,30 +1,33 @@
-using System.Security.Cryptography;
+using System.Globalization;
 using System.Text;
+using Factory.Dataflow.Gates.Baseline;
 using Factory.Dataflow.Sandbox;
-using Factory.Dataflow.Workspace;
 
 namespace Factory.Dataflow.Gates;
 
 /// <summary>
 /// VALIDATE: the configured linter (ruff) and type checker (mypy) run concurrently in the sandbox on the request's
-/// worktree. It passes when both exit 0; otherwise the feedback for BUILD is both outputs, labelled, exactly as printed.
+/// worktree, and are judged against the base commit's own findings (<see cref="GateBaseline"/>): the stage fails only on
+/// findings the change adds, and its feedback for BUILD is those findings exactly as the tools printed them, labelled.
+/// Findings the base commit already had are counted (trace field <c>baseline_findings</c>) and never block.
+/// With <c>"baseline": "strict"</c> every finding blocks and the feedback is both outputs whole.
 /// </summary>
 public sealed class ValidateStage : IFactoryStage
 {
-    private readonly SandboxedRunner _runner;
     private readonly GateOptions _options;
-    private readonly MypyCacheStore _mypyCache;
+    private readonly ValidateTools _tools;
+    private readonly GateBaselines _baselines;
 
     /// <summary>Creates the stage.</summary>
     /// <param name="runner">The sandboxed runner the tools run in.</param>
-    /// <param name="options">Interpreter, timeouts and the shared mypy cache folder; validated and copied here.</param>
+    /// <param name="options">Interpreter, timeouts, the shared mypy cache and baseline folders; validated and copied here.</param>
     public ValidateStage(SandboxedRunner runner, GateOptions options)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(options);
-        _runner = runner;
         _options = options.ValidateAndCopy();
-        _mypyCache = new MypyCacheStore(_options.MypyCacheDirectory!);
+        _tools = new ValidateTools(runner, _options, new MypyCacheStore(_options.MypyCacheDirectory!));
+        _baselines = new GateBaselines(runner, _options);
     }
 
     /// <inheritdoc />
@@ -33,41 +36,43 @@ public sealed class ValidateStage : IFactoryStage
         ArgumentNullException.ThrowIfNull(context);
         var root = context.RequireWorkspace().RootPath;
         var config = await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false);
-        var lintCommand = config.Lint;
-        var typeCommand = config.EffectiveTypeCheck;
+        var strict = config.Baseline == BaselineMode.Strict;
+        var baseline = strict ? null : await _baselines.GetAsync(root, config, cancellationToken).ConfigureAwait(false);
 
-        using var cache = await _mypyCache.AcquireAsync(await CacheKeyAsync(root, cancellationToken).ConfigureAwait(false), cancellationToken)
-            .ConfigureAwait(false);
-        var lint = GateCommands.Create(lintCommand, root, config, _options, _options.ValidateTimeout);
-        var types = GateCommands.Create(typeCommand, root, config, _options, _options.ValidateTimeout);
-        if (typeCommand[0] == "mypy")
-        {
-            types = types with
-            {
-                Arguments = ["-m", "mypy", "--cache-dir", cache.Path, .. types.Arguments.Skip(2)],
-                WritablePaths = [cache.Path],
-            };
-        }
-
-        var lintRun = _runner.RunAsync(lint, cancellationToken);
-        var typeRun = _runner.RunAsync(types, cancellationToken);
-        await Task.WhenAll(lintRun, typeRun).ConfigureAwait(false);
-        var (lintResult, typeResult) = (await lintRun.ConfigureAwait(false), await typeRun.ConfigureAwait(false));
-
-        ThrowIfBroken(lintResult, lintCommand);
-        ThrowIfBroken(typeResult, typeCommand);
-        if (typeCommand[0] == "mypy")
-        {
-            await cache.PublishAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var repository = await ValidateTools.RepositoryOfAsync(root, cancellationToken).ConfigureAwait(false);
+        var (lintResult, typeResult) = await _tools.RunAsync(root, repository, config, cancellationToken).ConfigureAwait(false);
+        ThrowIfBroken(lintResult, config.Lint);
+        ThrowIfBroken(typeResult, config.EffectiveTypeCheck);
 
         context.Usage.SetExtra("lint_exit", lintResult.ExitCode);
         context.Usage.SetExtra("typecheck_exit", typeResult.ExitCode);
         context.Usage.SetExtra("typecheck_ms", (long)typeResult.Duration.TotalMilliseconds);
-        var detail = Section(lintCommand, lintResult) + Section(typeCommand, typeResult);
-        return lintResult.ExitCode == 0 && typeResult.ExitCode == 0
-            ? StageResult.Success(detail: detail)
-            : StageResult.Failure(detail);
+        if (baseline is null)
+        {
+            var detail = Section(config.Lint, lintResult, null) + Section(config.EffectiveTypeCheck, typeResult, null);
+            return lintResult.ExitCode == 0 && typeResult.ExitCode == 0 ? StageResult.Success(detail: detail) : StageResult.Failure(detail);
+        }
+
+        var lint = Judge(lintResult, baseline.LintFindings, root);
+        var types = Judge(typeResult, baseline.TypeFindings, root);
+        context.Usage.SetExtra("baseline_findings", lint.Known + types.Known);
+        context.Usage.SetExtra("new_findings", lint.New.Count + types.New.Count);
+        var judged = Section(config.Lint, lintResult, lint) + Section(config.EffectiveTypeCheck, typeResult, types);
+        return lint.Passed && types.Passed ? StageResult.Success(detail: judged) : StageResult.Failure(judged);
+    }
+
+    private static Judgement Judge(SandboxResult result, IReadOnlyList<string> baseFindings, string root)
+    {
+        if (result.ExitCode == 0)
+        {
+            return new Judgement([], baseFindings.Count == 0 ? 0 : FindingComparison.Compare(baseFindings, FindingParser.Parse(result.Output, root)).Known, true);
+        }
+
+        var findings = FindingParser.Parse(result.Output, root);
+        var (added, known) = FindingComparison.Compare(baseFindings, findings);
+
+        // A failure with no finding Factory can read (a crash, a message of another shape) is blamed whole.
+        return new Judgement(added, known, added.Count == 0 && findings.Count > 0);
     }
 
     private void ThrowIfBroken(SandboxResult result, IReadOnlyList<string> command)
@@ -87,14 +92,24 @@ public sealed class ValidateStage : IFactoryStage
         }
     }
 
-    private static string Section(IReadOnlyList<string> command, SandboxResult result) =>
-        $"--- {GateCommands.Label(command)} (exit {result.ExitCode}) ---\n{result.Output}{(result.Output.EndsWith('\n') ? "" : "\n")}";
-
-    private static async Task<string> CacheKeyAsync(string root, CancellationToken cancellationToken)
+    private static string Section(IReadOnlyList<string> command, SandboxResult result, Judgement? judgement)
     {
-        // Every worktree of a repository shares its git common dir, so they share one cache.
-        var commonDirectory = (await GitCli.RunAsync(root, ["rev-parse", "--path-format=absolute", "--git-common-dir"], cancellationToken)
-            .ConfigureAwait(false)).Trim();
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(commonDirectory)))[..16];
+        var text = new StringBuilder($"--- {GateCommands.Label(command)} (exit {result.ExitCode}) ---\n");
+        if (judgement is null || judgement.Known == 0 || (!judgement.Passed && judgement.New.Count == 0))
+        {
+            // Nothing to leave out: the output as printed.
+            return text.Append(result.Output).Append(result.Output.EndsWith('\n') ? "" : "\n").ToString();
+        }
+
+        foreach (var finding in judgement.New)
+        {
+            text.Append(finding.Text).Append('\n');
+        }
+
+        var known = judgement.Known == 1 ? "1 finding" : $"{judgement.Known} findings";
+        return text.Append(CultureInfo.InvariantCulture, $"({known} the base commit already had {(judgement.Known == 1 ? "is" : "are")} not shown: they are not this change's)\n")
+            .ToString();
     }
+
+    private sealed record Judgement(IReadOnlyList<Finding> New, int Known, bool Passed);
 }

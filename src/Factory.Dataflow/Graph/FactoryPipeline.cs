@@ -34,6 +34,7 @@ public sealed class FactoryPipeline : IAsyncDisposable
         PipelineOptions options,
         IReadOnlyDictionary<StageName, IFactoryStage> stages,
         IWorkspaceProvider? workspaces,
+        IRequestPreparation? preparation,
         ITraceSink traceSink,
         TimeProvider time)
     {
@@ -42,7 +43,7 @@ public sealed class FactoryPipeline : IAsyncDisposable
         _time = time;
         _admission = new LoopAdmission(options.EffectiveMaxRequestsInBuildLoop);
         var runner = new StageAttemptRunner(stages, options, time);
-        var steps = new PipelineSteps(runner, options, workspaces, _admission, time);
+        var steps = new PipelineSteps(runner, options, workspaces, preparation, _admission, time);
         var settler = new RequestSettler(options, _admission, time);
         _graph = new PipelineGraph(steps, options, _admission.Limit, state => SettleAndDeliverAsync(settler, state));
         _outcomes = options.OutcomeCapacity is { } capacity

@@ -14,6 +14,7 @@ public sealed class FactoryPipelineBuilder
     private readonly Dictionary<StageName, IFactoryStage> _stages = [];
     private readonly List<ITraceSink> _traceSinks = [];
     private IWorkspaceProvider? _workspaceProvider;
+    private IRequestPreparation? _preparation;
     private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>The options the pipeline will be built with (copied at <see cref="Build"/>).</summary>
@@ -41,6 +42,17 @@ public sealed class FactoryPipelineBuilder
     {
         ArgumentNullException.ThrowIfNull(provider);
         _workspaceProvider = provider;
+        return this;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="preparation"/> once per request, after its workspace is created (then before PLAN rather than
+    /// before SCOUT) and before the first model call. Needs <see cref="UseWorkspace"/>.
+    /// </summary>
+    public FactoryPipelineBuilder UsePreparation(IRequestPreparation preparation)
+    {
+        ArgumentNullException.ThrowIfNull(preparation);
+        _preparation = preparation;
         return this;
     }
 
@@ -102,6 +114,7 @@ public sealed class FactoryPipelineBuilder
             _ => new CompositeTraceSink(sinks),
         };
 
-        return new FactoryPipeline(options, new Dictionary<StageName, IFactoryStage>(_stages), _workspaceProvider, sink, _timeProvider);
+        return new FactoryPipeline(
+            options, new Dictionary<StageName, IFactoryStage>(_stages), _workspaceProvider, _preparation, sink, _timeProvider);
     }
 }

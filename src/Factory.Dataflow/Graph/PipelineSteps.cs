@@ -1,3 +1,4 @@
+using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Workspace;
 
 namespace Factory.Dataflow;
@@ -10,11 +11,17 @@ internal sealed class PipelineSteps(
     StageAttemptRunner runner,
     PipelineOptions options,
     IWorkspaceProvider? workspaces,
+    IRequestPreparation? preparation,
     LoopAdmission admission,
     TimeProvider time)
 {
     public async Task<RequestState> PlanAsync(RequestState state)
     {
+        if (preparation is not null && !await PrepareAsync(state).ConfigureAwait(false))
+        {
+            return state;
+        }
+
         var result = await runner.RunAsync(state, StageName.Plan).ConfigureAwait(false);
         if (result is null)
         {
@@ -208,6 +215,40 @@ internal sealed class PipelineSteps(
         catch (Exception exception)
         {
             state.End(OutcomeStatus.FailedInStage, StageName.Workspace, $"Could not create the workspace: {exception.Message}");
+        }
+
+        return false;
+    }
+
+    /// <summary>Creates the workspace early and prepares the request in it, before PLAN's model call.</summary>
+    private async ValueTask<bool> PrepareAsync(RequestState state)
+    {
+        if (!await EnsureWorkspaceAsync(state).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (state.Workspace is not { } workspace)
+        {
+            return true;
+        }
+
+        try
+        {
+            await preparation!.PrepareAsync(state.Request, workspace, state.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (state.Token.IsCancellationRequested)
+        {
+            state.End(OutcomeStatus.Cancelled, StageName.Workspace, "Cancelled while preparing the request.");
+        }
+        catch (GateEnvironmentException exception)
+        {
+            state.End(OutcomeStatus.EnvironmentError, StageName.Workspace, $"Before any model call: {exception.Message}");
+        }
+        catch (Exception exception)
+        {
+            state.End(OutcomeStatus.FailedInStage, StageName.Workspace, $"Could not prepare the request: {exception.GetType().Name}: {exception.Message}");
         }
 
         return false;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Factory.Dataflow.Budget;
 using Factory.Dataflow.Diagnostics;
+using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Tracing;
 
 namespace Factory.Dataflow;
@@ -77,6 +78,11 @@ internal sealed class StageAttemptRunner(
         catch (BudgetExceededException budget)
         {
             state.End(OutcomeStatus.BudgetExceeded, stage, budget.Message);
+        }
+        catch (GateEnvironmentException environment)
+        {
+            // Not the change's doing (a tool missing, a gate that cannot run): no retry, and the runner exits 2.
+            state.End(OutcomeStatus.EnvironmentError, stage, $"{stage.ToDisplayName()} cannot run here: {environment.Message}");
         }
         catch (Exception exception)
         {

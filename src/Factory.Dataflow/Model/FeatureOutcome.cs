@@ -57,6 +57,7 @@ public sealed record FeatureOutcome
         OutcomeStatus.FailedInStage => "failed_in_stage",
         OutcomeStatus.BudgetExceeded => "budget_exceeded",
         OutcomeStatus.Cancelled => "cancelled",
+        OutcomeStatus.EnvironmentError => "environment_error",
         _ => Status.ToString(),
     };
 }

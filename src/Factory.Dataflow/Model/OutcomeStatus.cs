@@ -20,4 +20,11 @@ public enum OutcomeStatus
 
     /// <summary>The request or the pipeline was cancelled.</summary>
     Cancelled,
+
+    /// <summary>
+    /// The machine or the repository's gate configuration cannot judge any change (a gate cannot run on the base
+    /// commit, a tool is missing): nobody's change, so it ends the request, before any model call when found while
+    /// preparing. The reason names the setting to fix.
+    /// </summary>
+    EnvironmentError,
 }

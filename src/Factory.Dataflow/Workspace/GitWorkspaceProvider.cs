@@ -68,7 +68,7 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
 
             var config = await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false);
             var writer = new JailedWriter(
-                root, new JailPolicy(config.TestFolder, config.ProtectedPaths, _options.MaxFileBytes, _options.MaxFilesPerWrite));
+                root, new JailPolicy(config.EffectiveTestFolders, config.ProtectedPaths, _options.MaxFileBytes, _options.MaxFilesPerWrite));
             return new GitFeatureWorkspace(
                 repository, request.Id, root, branch, baseCommit, writer, ownerLock, runDirectory, _options.KeepFailedWorkspaces);
         }

@@ -1,14 +1,14 @@
 namespace Factory.Dataflow.Workspace;
 
 /// <summary>What the jailed writer allows in one worktree.</summary>
-/// <param name="TestFolder">The test folder, relative (e.g. <c>tests</c>).</param>
+/// <param name="TestFolders">The test folders, relative (e.g. <c>tests</c>, <c>app/tests</c>): <see cref="Gates.GateConfig.EffectiveTestFolders"/>.</param>
 /// <param name="ProtectedPaths">Gate configuration nobody may write; an entry without '/' matches that name at any depth.</param>
 /// <param name="MaxFileBytes">The largest content accepted, in UTF-8 bytes.</param>
 /// <param name="MaxFiles">The most files accepted in one batch.</param>
-internal sealed record JailPolicy(string TestFolder, IReadOnlyList<string> ProtectedPaths, int MaxFileBytes, int MaxFiles)
+internal sealed record JailPolicy(IReadOnlyList<string> TestFolders, IReadOnlyList<string> ProtectedPaths, int MaxFileBytes, int MaxFiles)
 {
     public bool IsUnderTestFolder(string relative) =>
-        relative == TestFolder || relative.StartsWith(TestFolder + "/", StringComparison.Ordinal);
+        TestFolders.Any(folder => relative == folder || relative.StartsWith(folder + "/", StringComparison.Ordinal));
 
     public bool IsProtected(string relative)
     {

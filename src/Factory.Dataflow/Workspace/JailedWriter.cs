@@ -184,7 +184,7 @@ internal sealed class JailedWriter
     {
         if (!_policy.IsUnderTestFolder(relative))
         {
-            return $"'{relative}' is outside the test folder '{_policy.TestFolder}/'; TEST may only add test files there.";
+            return $"'{relative}' is outside the test folders ({string.Join(", ", _policy.TestFolders.Select(f => f + "/"))}); TEST may only add test files there.";
         }
 
         if (_policy.IsProtected(relative))

@@ -103,6 +103,7 @@ internal static class BatchCommand
         await output.WriteLineAsync(Summary(results)).ConfigureAwait(false);
         return cancellationToken.IsCancellationRequested ? ExitCodes.Interrupted
             : results.All(r => r.Status == "approved") ? ExitCodes.Approved
+            : results.Any(r => r.Status == "environment_error") ? ExitCodes.UsageOrEnvironment
             : ExitCodes.NotApproved;
     }
 

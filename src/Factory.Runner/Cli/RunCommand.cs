@@ -57,6 +57,7 @@ internal static class RunCommand
         await output.WriteLineAsync(OutcomeSummary.Render(outcome)).ConfigureAwait(false);
         return cancellationToken.IsCancellationRequested ? ExitCodes.Interrupted
             : outcome.IsApproved ? ExitCodes.Approved
+            : outcome.Status == OutcomeStatus.EnvironmentError ? ExitCodes.UsageOrEnvironment
             : ExitCodes.NotApproved;
     }
 

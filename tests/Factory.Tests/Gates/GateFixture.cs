@@ -33,9 +33,29 @@ public sealed class GateFixture : IAsyncDisposable
     /// <summary>The checkout's snapshot before anything ran: it must be the same after every run.</summary>
     public string CheckoutBefore { get; }
 
-    public static async Task<GateFixture> CreateAsync(TimeSpan? testTimeout = null)
+    /// <summary>The sample app, changed by <paramref name="baseFiles"/> (path, content; null deletes) in a second commit: the base commit.</summary>
+    public static async Task<GateFixture> CreateAsync(TimeSpan? testTimeout = null, IReadOnlyDictionary<string, string?>? baseFiles = null)
     {
         var repo = SampleRepo.Create();
+        if (baseFiles is not null)
+        {
+            foreach (var (path, content) in baseFiles)
+            {
+                var full = Path.Combine(repo.CheckoutPath, path);
+                if (content is null)
+                {
+                    File.Delete(full);
+                    continue;
+                }
+
+                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                File.WriteAllText(full, content);
+            }
+
+            repo.Git("add", "--all");
+            repo.Git("commit", "--quiet", "-m", "the base commit of the test");
+        }
+
         var before = repo.Snapshot();
         var provider = new GitWorkspaceProvider(new GitWorkspaceOptions { RepositoryPath = repo.CheckoutPath, StateDirectory = repo.StatePath });
         var workspace = await provider.CreateAsync(new FeatureRequest("gates", "add a health endpoint"), null, CancellationToken.None);
@@ -56,9 +76,18 @@ public sealed class GateFixture : IAsyncDisposable
     public ValueTask<StageResult> ValidateAsync() =>
         new ValidateStage(Runner, Options).ExecuteAsync(TestContexts.For(Workspace, StageName.Validate), CancellationToken.None);
 
-    public ValueTask<StageResult> TestAsync(params FileEdit[] newTests) =>
-        new TestStage(new FixedTestWriter(newTests), Runner, Options)
-            .ExecuteAsync(TestContexts.For(Workspace, StageName.Test), CancellationToken.None);
+    public ValueTask<StageResult> TestAsync(params FileEdit[] newTests) => TestAsync(new FixedTestWriter(newTests));
+
+    public ValueTask<StageResult> TestAsync(ITestWriter writer) =>
+        new TestStage(writer, Runner, Options).ExecuteAsync(TestContexts.For(Workspace, StageName.Test), CancellationToken.None);
+
+    /// <summary>Writes a file straight into the worktree, past the jail (as if it had been there): for files the jail may refuse.</summary>
+    public void Plant(string path, string content)
+    {
+        var full = Path.Combine(Workspace.RootPath, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, content);
+    }
 
     public async ValueTask DisposeAsync()
     {

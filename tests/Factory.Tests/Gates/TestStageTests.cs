@@ -14,7 +14,8 @@ public sealed class TestStageTests
         var result = await gates.TestAsync(new FileEdit("tests/test_health.py", GateFixture.HealthTest));
 
         Assert.True(result.Ok, result.Detail);
-        Assert.Contains("Required test coverage of 80% reached", result.Detail);
+        Assert.StartsWith("TEST passed: 2 tests passed (1 new); patch coverage 100% of the ", result.Detail);
+        Assert.Contains("total coverage 100% (base commit 100%; 100% on the lines the change did not add)", result.Detail);
         Assert.True(File.Exists(Path.Combine(gates.Workspace.RootPath, "tests", "test_health.py")));
         Assert.Contains("tests/test_health.py", await gates.Workspace.GetDiffAsync(CancellationToken.None));
     }
@@ -28,13 +29,13 @@ public sealed class TestStageTests
         var result = await gates.TestAsync(new FileEdit("tests/test_health.py", GateFixture.HealthTest.Replace("\"ok\"}", "\"down\"}")));
 
         Assert.False(result.Ok);
-        Assert.StartsWith("TEST: the new tests fail", result.Detail);
+        Assert.StartsWith("TEST failed: 1 new test fails: tests.test_health::test_health (failed)", result.Detail);
         Assert.Contains("1 failed", result.Detail);
         Assert.Contains("AssertionError", result.Detail);
     }
 
     [Fact]
-    public async Task Coverage_under_the_floor_fails_test()
+    public async Task New_code_no_test_runs_fails_test_on_patch_coverage_naming_the_lines()
     {
         await using var gates = await GateFixture.CreateAsync();
         var uncovered = string.Join('\n', Enumerable.Range(0, 30).Select(i => $"def f{i}(x: int) -> int:\n    return x + {i}\n\n"));
@@ -43,12 +44,12 @@ public sealed class TestStageTests
         var result = await gates.TestAsync(new FileEdit("tests/test_health.py", GateFixture.HealthTest));
 
         Assert.False(result.Ok);
-        Assert.Contains("Required test coverage of 80% not reached", result.Detail);
-        Assert.Contains("app/extra.py", result.Detail);
+        Assert.Contains("patch coverage 4.76% of the 63 statements the change adds or modifies is under 80%", result.Detail);
+        Assert.Contains("app/extra.py lines 1-2, lines 5-6", result.Detail);
     }
 
     [Fact]
-    public async Task A_regression_in_the_existing_tests_fails_test_before_any_new_test_is_written()
+    public async Task A_test_that_passed_on_the_base_commit_and_fails_now_is_a_regression_and_the_new_test_is_removed()
     {
         await using var gates = await GateFixture.CreateAsync();
         await gates.BuildAsync(new FileEdit("app/main.py", GateFixture.HealthRoute.Replace("\"targetapp\"", "\"renamed\"")));
@@ -56,7 +57,7 @@ public sealed class TestStageTests
         var result = await gates.TestAsync(new FileEdit("tests/test_health.py", GateFixture.HealthTest));
 
         Assert.False(result.Ok);
-        Assert.StartsWith("TEST: the existing tests fail (a regression)", result.Detail);
+        Assert.StartsWith("TEST failed: the change breaks 1 test that passed on the base commit: tests.test_main::test_root (failed)", result.Detail);
         Assert.Contains("tests/test_main.py", result.Detail);
         Assert.False(File.Exists(Path.Combine(gates.Workspace.RootPath, "tests", "test_health.py")));
     }

@@ -47,4 +47,23 @@ public sealed class RunCommandTests(RunnerProcess runner)
         Assert.Contains("/debug", result.Output);
         Assert.Empty(RunnerTestKit.FactoryBranches(repo));
     }
+
+    [Fact]
+    public async Task A_gate_that_cannot_run_on_the_base_commit_exits_2_naming_the_setting_before_any_model_call()
+    {
+        using var repo = SampleRepo.Create();
+        File.WriteAllText(Path.Combine(repo.CheckoutPath, ".factory", "gates.json"), """{ "typeCheck": ["mypy", "service"] }""");
+        repo.Git("commit", "--quiet", "--all", "-m", "a type check of a folder the repository does not have");
+        await using var ollama = await FakeOllamaServer.StartAsync();
+        ScriptedModels.Install(ollama);
+
+        var result = await RunnerTestKit.RunHealthAsync(runner, RunnerTestKit.Environment(repo), repo, ollama);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("outcome: environment_error", result.Output);
+        Assert.Contains("mypy: can't read file 'service'", result.Output);
+        Assert.Contains("Set \"typeCheck\" in .factory/gates.json", result.Output);
+        Assert.Empty(ollama.ChatRequests);
+        Assert.Empty(RunnerTestKit.FactoryBranches(repo));
+    }
 }

@@ -1,10 +1,18 @@
 #!/usr/bin/env -S node --no-wasm-tier-up --no-wasm-dynamic-tiering
-// A small `ruff check [paths]` backed by @astral-sh/ruff-wasm-nodejs (the real ruff compiled to WebAssembly),
-// for machines without a native ruff (Debian 12 has none). Exit codes follow ruff: 0 clean, 1 findings,
-// 2 the command's own errors. Findings go to stdout one a line as `path:line:col: CODE message`.
+// `ruff check` backed by @astral-sh/ruff-wasm-nodejs (the real ruff compiled to WebAssembly), for machines without a
+// native ruff (Debian 12 has none). A native ruff on PATH is always preferred (scripts/setup-gates.sh installs this
+// wrapper only when there is none). Exit codes follow ruff: 0 clean, 1 findings, 2 the command's own errors.
+//
+// The WebAssembly build checks one text at a time and cannot see the file system, so this wrapper does what native
+// ruff does around it: it finds the project's settings (ruff.toml, .ruff.toml, pyproject.toml [tool.ruff]; --config,
+// --isolated), discovers the files (exclude, extend-exclude, per-file-ignores), and tells isort which modules are the
+// project's own (first-party): the top-level packages and modules of each `src` root (by default the project root and
+// src/), as native ruff finds them on disk. Ordinary `ruff check` options work: --select, --extend-select, --ignore,
+// --extend-ignore, --line-length, --target-version, --preview, --output-format (concise, full, json, json-lines,
+// grouped, github, pylint), --exit-zero, --config, paths. Options that would write files (--fix, --add-noqa, --watch)
+// are refused: the gates never change the code they judge.
 // The flags in the first line keep V8 on its baseline WebAssembly compiler: optimising ruff's large module costs about
-// 3 s of CPU per run and gains nothing for a run this short (same findings and exit codes; measured with the
-// GateCostBenchmarks in benchmarks/Factory.Benchmarks).
+// 3 s of CPU per run and gains nothing for a run this short (measured with the GateCostBenchmarks).
 "use strict";
 
 const fs = require("node:fs");
@@ -15,53 +23,65 @@ const path = require("node:path");
 const RUFF_DEFAULT_SELECT = ["E4", "E7", "E9", "F"];
 
 // ruff's default `exclude` list (directory or file names skipped during discovery).
-const DEFAULT_EXCLUDES = new Set([
+const DEFAULT_EXCLUDES = [
   ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
   ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode",
   "__pypackages__", "_build", "buck-out", "dist", "node_modules", "site-packages", "venv",
+];
+
+const OUTPUT_FORMATS = new Set(["concise", "full", "json", "json-lines", "grouped", "github", "pylint"]);
+
+// Options that take a value (`--name value` or `--name=value`), and flags; anything else starting with '-' is refused.
+const VALUE_OPTIONS = new Set([
+  "--select", "--extend-select", "--ignore", "--extend-ignore", "--fixable", "--unfixable", "--extend-fixable",
+  "--line-length", "--target-version", "--output-format", "--config", "--exclude", "--extend-exclude",
+  "--per-file-ignores", "--extend-per-file-ignores", "--cache-dir",
 ]);
+const FLAGS = new Set([
+  "--no-cache", "--quiet", "-q", "--silent", "-s", "--exit-zero", "--isolated", "--preview", "--no-preview",
+  "--no-fix", "--show-fixes", "--no-show-fixes", "--respect-gitignore", "--no-respect-gitignore", "--force-exclude",
+  "--no-force-exclude", "--exit-non-zero-on-fix", "-e", "-n",
+]);
+const REFUSED = new Set(["--fix", "--unsafe-fixes", "--add-noqa", "--watch", "-w", "--diff", "--fix-only", "--statistics", "--show-files", "--show-settings"]);
 
 class UsageError extends Error {}
 
 function main(argv) {
-  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "version")) {
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V" || argv[0] === "version")) {
     const { Workspace } = loadRuff();
     process.stdout.write(`ruff ${Workspace.version()} (wasm)\n`);
     return 0;
   }
   if (argv[0] !== "check") {
-    throw new UsageError("only `ruff check [paths]` and `ruff --version` are supported by this wrapper");
+    throw new UsageError("only `ruff check [options] [paths]` and `ruff --version` are supported by this wrapper");
   }
-  const targets = [];
-  for (const arg of argv.slice(1)) {
-    if (arg === "--no-cache" || arg === "--quiet" || arg === "-q" || arg === "--output-format=concise") {
-      continue; // accepted for compatibility with native ruff invocations; they change nothing here
-    }
-    if (arg.startsWith("-")) {
-      throw new UsageError(`option ${arg} is not supported by this wrapper`);
-    }
-    targets.push(arg);
-  }
-  if (targets.length === 0) {
-    targets.push(".");
-  }
-
+  const cli = parseArguments(argv.slice(1));
   const cwd = process.cwd();
-  const config = findConfig(cwd);
-  const settings = toWorkspaceSettings(config.ruff);
-  const excludes = new Set([...DEFAULT_EXCLUDES, ...asArray(config.ruff.exclude), ...asArray(config.ruff["extend-exclude"])]);
+  const config = cli.isolated ? { ruff: {}, source: "(--isolated)", root: cwd } : loadConfig(cli.configFile, cwd);
+  for (const override of cli.inlineConfig) {
+    mergeDeep(config.ruff, parseToml(override, "--config"));
+  }
+  applyCliSettings(config.ruff, cli);
+
+  const lint = config.ruff.lint || {};
+  const excludes = [
+    ...(config.ruff.exclude !== undefined ? asArray(config.ruff.exclude) : DEFAULT_EXCLUDES),
+    ...asArray(config.ruff["extend-exclude"]),
+    ...asArray(lint.exclude),
+  ].map(globToRegExp);
   const perFileIgnores = {
-    ...(config.ruff["per-file-ignores"] || {}),
-    ...((config.ruff.lint || {})["per-file-ignores"] || {}),
+    ...(config.ruff["per-file-ignores"] || {}), ...(config.ruff["extend-per-file-ignores"] || {}),
+    ...(lint["per-file-ignores"] || {}), ...(lint["extend-per-file-ignores"] || {}),
   };
+  const settings = toWorkspaceSettings(config.ruff, firstPartyModules(config));
 
   const files = [];
-  for (const target of targets) {
+  for (const target of cli.paths.length > 0 ? cli.paths : ["."]) {
     const full = path.resolve(cwd, target);
     if (!fs.existsSync(full)) {
-      throw new UsageError(`${target}: No such file or directory`);
+      throw new UsageError(`${target}: No such file or directory (os error 2)`);
     }
-    collect(full, excludes, files, true);
+    collect(full, config.root, excludes, files, true);
   }
   files.sort();
 
@@ -73,29 +93,109 @@ function main(argv) {
     throw new UsageError(`invalid ruff settings in ${config.source}: ${error}`);
   }
 
-  const lines = [];
+  const findings = [];
   for (const file of files) {
     const display = path.relative(cwd, file) || path.basename(file);
-    const ignored = ignoredCodes(display, perFileIgnores);
-    const diagnostics = workspace.check(fs.readFileSync(file, "utf8"));
-    for (const d of diagnostics) {
-      // Native ruff labels parse errors "SyntaxError:"; the WASM build names them "invalid-syntax" (or null).
-      const code = d.code === null || d.code === "invalid-syntax" ? "SyntaxError:" : d.code;
-      if (d.code && ignored.some((prefix) => d.code.startsWith(prefix))) {
+    const ignored = ignoredCodes(path.relative(config.root, file), perFileIgnores);
+    const source = fs.readFileSync(file, "utf8");
+    for (const d of workspace.check(source)) {
+      if (d.code && ignored.some((prefix) => prefix === "ALL" || d.code.startsWith(prefix))) {
         continue;
       }
-      const fixable = d.fix ? " [*]" : "";
-      lines.push(`${display}:${d.start_location.row}:${d.start_location.column}: ${code}${fixable} ${d.message}`);
+      findings.push({ file, display, source, d });
     }
   }
 
-  if (lines.length > 0) {
-    process.stdout.write(lines.join("\n") + "\n");
-    process.stderr.write(`Found ${lines.length} error${lines.length === 1 ? "" : "s"}.\n`);
-    return 1;
+  process.stdout.write(render(findings, cli.outputFormat));
+  if (!cli.quiet && !["json", "json-lines", "github"].includes(cli.outputFormat)) {
+    process.stdout.write(findings.length > 0
+      ? `Found ${findings.length} error${findings.length === 1 ? "" : "s"}.\n`
+      : "All checks passed!\n");
   }
-  process.stderr.write("All checks passed!\n");
-  return 0;
+  return findings.length > 0 && !cli.exitZero ? 1 : 0;
+}
+
+function parseArguments(args) {
+  const cli = { paths: [], select: null, extendSelect: [], ignore: [], extendIgnore: [], outputFormat: "concise",
+    exitZero: false, isolated: false, quiet: false, configFile: null, inlineConfig: [], lineLength: null,
+    targetVersion: null, preview: null, exclude: null, extendExclude: [] };
+  for (let i = 0; i < args.length; i++) {
+    let arg = args[i];
+    let value = null;
+    if (arg.startsWith("--") && arg.includes("=")) {
+      value = arg.slice(arg.indexOf("=") + 1);
+      arg = arg.slice(0, arg.indexOf("="));
+    }
+    if (REFUSED.has(arg)) {
+      throw new UsageError(`option ${arg} is not supported here: the gates only read the code (run ruff yourself to fix or watch)`);
+    }
+    if (VALUE_OPTIONS.has(arg)) {
+      if (value === null) {
+        if (i + 1 >= args.length) {
+          throw new UsageError(`option ${arg} needs a value`);
+        }
+        value = args[++i];
+      }
+      applyOption(cli, arg, value);
+    } else if (FLAGS.has(arg)) {
+      if (arg === "--exit-zero" || arg === "-e") cli.exitZero = true;
+      if (arg === "--isolated") cli.isolated = true;
+      if (arg === "--quiet" || arg === "-q" || arg === "--silent" || arg === "-s") cli.quiet = true;
+      if (arg === "--preview") cli.preview = true;
+      if (arg === "--no-preview") cli.preview = false;
+    } else if (arg.startsWith("-") && arg !== "-") {
+      throw new UsageError(`unexpected argument '${arg}' (this wrapper supports: ${[...VALUE_OPTIONS, ...FLAGS].join(", ")})`);
+    } else {
+      cli.paths.push(arg);
+    }
+  }
+  return cli;
+}
+
+function applyOption(cli, name, value) {
+  const list = () => value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  switch (name) {
+    case "--select": cli.select = list(); break;
+    case "--extend-select": cli.extendSelect.push(...list()); break;
+    case "--ignore": cli.ignore.push(...list()); break;
+    case "--extend-ignore": cli.extendIgnore.push(...list()); break;
+    case "--exclude": cli.exclude = list(); break;
+    case "--extend-exclude": cli.extendExclude.push(...list()); break;
+    case "--line-length": cli.lineLength = Number.parseInt(value, 10); break;
+    case "--target-version": cli.targetVersion = value; break;
+    case "--output-format":
+      if (!OUTPUT_FORMATS.has(value)) {
+        throw new UsageError(`--output-format ${value} is not supported by this wrapper (supported: ${[...OUTPUT_FORMATS].join(", ")})`);
+      }
+      cli.outputFormat = value;
+      break;
+    case "--config":
+      // As in native ruff: a path to a settings file, or an inline `KEY = VALUE` TOML override.
+      if (value.includes("=") && !fs.existsSync(value)) cli.inlineConfig.push(value);
+      else cli.configFile = value;
+      break;
+    default: break; // Accepted for compatibility; they change nothing when nothing is fixed or cached.
+  }
+}
+
+// Command-line settings win over the project's, as in native ruff.
+function applyCliSettings(ruff, cli) {
+  ruff.lint = ruff.lint ? { ...ruff.lint } : {};
+  if (cli.select !== null) {
+    delete ruff.select;
+    ruff.lint.select = cli.select;
+  }
+  for (const [key, values] of [["extend-select", cli.extendSelect], ["ignore", cli.ignore], ["extend-ignore", cli.extendIgnore]]) {
+    if (values.length > 0) {
+      ruff.lint[key] = [...asArray(ruff.lint[key]), ...asArray(ruff[key]), ...values];
+      delete ruff[key];
+    }
+  }
+  if (cli.exclude !== null) ruff.exclude = cli.exclude;
+  if (cli.extendExclude.length > 0) ruff["extend-exclude"] = [...asArray(ruff["extend-exclude"]), ...cli.extendExclude];
+  if (cli.lineLength !== null) ruff["line-length"] = cli.lineLength;
+  if (cli.targetVersion !== null) ruff["target-version"] = cli.targetVersion;
+  if (cli.preview !== null) ruff.preview = cli.preview;
 }
 
 function loadRuff() {
@@ -107,60 +207,130 @@ function loadRuff() {
   }
 }
 
-// Finds the nearest ruff.toml / .ruff.toml / pyproject.toml with [tool.ruff], walking up from the working directory.
-function findConfig(start) {
+function parseToml(text, source) {
   const toml = require("smol-toml");
+  try {
+    return toml.parse(text);
+  } catch (error) {
+    throw new UsageError(`cannot parse ${source}: ${error.message}`);
+  }
+}
+
+// The settings file: --config's, else the nearest ruff.toml / .ruff.toml / pyproject.toml with [tool.ruff] from the
+// working directory up (ruff's order). `extend` pulls in a base file, whose settings the extending file overrides.
+function loadConfig(explicit, start) {
+  if (explicit) {
+    const file = path.resolve(start, explicit);
+    if (!fs.existsSync(file)) {
+      throw new UsageError(`--config ${explicit}: No such file or directory`);
+    }
+    return withExtends(file, settingsOf(file));
+  }
   for (let dir = start; ; dir = path.dirname(dir)) {
     for (const name of ["ruff.toml", ".ruff.toml", "pyproject.toml"]) {
       const file = path.join(dir, name);
-      if (!fs.existsSync(file)) {
-        continue;
-      }
-      let parsed;
-      try {
-        parsed = toml.parse(fs.readFileSync(file, "utf8"));
-      } catch (error) {
-        throw new UsageError(`cannot parse ${file}: ${error.message}`);
-      }
-      if (name !== "pyproject.toml") {
-        return { ruff: parsed, source: file };
-      }
-      if (parsed.tool && parsed.tool.ruff) {
-        return { ruff: parsed.tool.ruff, source: file };
+      if (fs.existsSync(file)) {
+        const settings = settingsOf(file);
+        if (settings !== null) {
+          return withExtends(file, settings);
+        }
       }
     }
     if (path.dirname(dir) === dir) {
-      return { ruff: {}, source: "(ruff defaults)" };
+      return { ruff: {}, source: "(ruff defaults)", root: start };
     }
   }
+}
+
+function settingsOf(file) {
+  const parsed = parseToml(fs.readFileSync(file, "utf8"), file);
+  if (path.basename(file) !== "pyproject.toml") {
+    return parsed;
+  }
+  return parsed.tool && parsed.tool.ruff ? parsed.tool.ruff : null;
+}
+
+function withExtends(file, settings, depth = 0) {
+  let ruff = settings;
+  if (typeof settings.extend === "string" && depth < 10) {
+    const baseFile = path.resolve(path.dirname(file), settings.extend.replace(/^~(?=\/)/, process.env.HOME || "~"));
+    if (!fs.existsSync(baseFile)) {
+      throw new UsageError(`${file}: extend = "${settings.extend}": No such file or directory`);
+    }
+    const base = withExtends(baseFile, settingsOf(baseFile) || {}, depth + 1).ruff;
+    ruff = mergeDeep(base, settings);
+  }
+  delete ruff.extend;
+  return { ruff, source: file, root: path.dirname(file) };
+}
+
+function mergeDeep(target, source) {
+  for (const [key, value] of Object.entries(source)) {
+    if (value && typeof value === "object" && !Array.isArray(value) && target[key] && typeof target[key] === "object" && !Array.isArray(target[key])) {
+      target[key] = mergeDeep({ ...target[key] }, value);
+    } else {
+      target[key] = value;
+    }
+  }
+  return target;
+}
+
+// What native ruff's isort finds on disk: a module is first-party when `<src root>/<name>/` or `<src root>/<name>.py`
+// exists, for each `src` root (default: the project root and src/).
+function firstPartyModules(config) {
+  const roots = config.ruff.src !== undefined ? asArray(config.ruff.src) : [".", "src"];
+  const isort = (config.ruff.lint && config.ruff.lint.isort) || config.ruff.isort || {};
+  const elsewhere = new Set([...asArray(isort["known-third-party"]), ...asArray(isort["known-local-folder"]),
+    ...asArray(isort["extra-standard-library"])]);
+  const names = new Set();
+  for (const root of roots) {
+    const folder = path.resolve(config.root, root);
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+      continue;
+    }
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const name = entry.isDirectory() ? entry.name : entry.name.replace(/\.pyi?$/, "");
+      if ((entry.isDirectory() || name !== entry.name) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !elsewhere.has(name)) {
+        names.add(name);
+      }
+    }
+  }
+  return [...names].sort();
 }
 
 // The project's settings as the plain object the WASM Workspace takes, with ruff's default selection unless the
 // project selects rules itself. Discovery-only keys are removed: the wrapper handles them, the Workspace rejects some.
-function toWorkspaceSettings(projectSettings) {
+function toWorkspaceSettings(projectSettings, firstParty) {
   const settings = structuredClone(projectSettings);
   for (const key of ["exclude", "extend-exclude", "per-file-ignores", "extend-per-file-ignores", "include",
-    "extend-include", "src", "cache-dir", "respect-gitignore", "force-exclude", "extend"]) {
+    "extend-include", "src", "cache-dir", "respect-gitignore", "force-exclude", "extend", "output-format", "fix",
+    "unsafe-fixes", "show-fixes", "namespace-packages", "required-version"]) {
     delete settings[key];
   }
   settings.lint = settings.lint ? { ...settings.lint } : {};
-  delete settings.lint["per-file-ignores"];
-  delete settings.lint["extend-per-file-ignores"];
-  delete settings.lint.exclude;
+  for (const key of ["per-file-ignores", "extend-per-file-ignores", "exclude"]) {
+    delete settings.lint[key];
+  }
   if (settings.select === undefined && settings.lint.select === undefined) {
     settings.lint.select = RUFF_DEFAULT_SELECT;
   }
+  const isort = { ...(settings.isort || {}), ...(settings.lint.isort || {}) };
+  delete settings.isort;
+  isort["known-first-party"] = [...new Set([...asArray(isort["known-first-party"]), ...firstParty])];
+  settings.lint.isort = isort;
   return settings;
 }
 
-function collect(full, excludes, files, explicit) {
-  const stat = fs.statSync(full);
-  if (!explicit && excludes.has(path.basename(full))) {
+function collect(full, root, excludes, files, explicit) {
+  const relative = path.relative(root, full).split(path.sep).join("/");
+  const name = path.basename(full);
+  if (!explicit && excludes.some((pattern) => pattern.test(name) || pattern.test(relative))) {
     return;
   }
+  const stat = fs.statSync(full);
   if (stat.isDirectory()) {
     for (const entry of fs.readdirSync(full)) {
-      collect(path.join(full, entry), excludes, files, false);
+      collect(path.join(full, entry), root, excludes, files, false);
     }
   } else if (explicit || full.endsWith(".py") || full.endsWith(".pyi")) {
     files.push(full);
@@ -169,12 +339,76 @@ function collect(full, excludes, files, explicit) {
 
 function ignoredCodes(relativePath, perFileIgnores) {
   const codes = [];
+  const normalized = relativePath.split(path.sep).join("/");
   for (const [pattern, list] of Object.entries(perFileIgnores)) {
-    if (globToRegExp(pattern).test(relativePath) || globToRegExp(pattern).test(path.basename(relativePath))) {
+    const regex = globToRegExp(pattern);
+    if (regex.test(normalized) || regex.test(path.basename(normalized))) {
       codes.push(...asArray(list));
     }
   }
   return codes;
+}
+
+function render(findings, format) {
+  const code = (d) => (d.code === null || d.code === "invalid-syntax" ? "SyntaxError:" : d.code);
+  const concise = ({ display, d }) =>
+    `${display}:${d.start_location.row}:${d.start_location.column}: ${code(d)}${d.fix ? " [*]" : ""} ${d.message}`;
+  switch (format) {
+    case "json":
+      return JSON.stringify(findings.map(toJson), null, 2) + "\n";
+    case "json-lines":
+      return findings.map((f) => JSON.stringify(toJson(f)) + "\n").join("");
+    case "github":
+      return findings.map(({ file, display, d }) =>
+        `::error title=Ruff (${d.code}),file=${file},line=${d.start_location.row},col=${d.start_location.column},` +
+        `endLine=${d.end_location.row},endColumn=${d.end_location.column}::${display}:${d.start_location.row}:` +
+        `${d.start_location.column}: ${code(d)} ${d.message}\n`).join("");
+    case "pylint":
+      return findings.map(({ display, d }) => `${display}:${d.start_location.row}: [${d.code || "E999"}] ${d.message}\n`).join("");
+    case "grouped": {
+      let text = "";
+      let current = null;
+      for (const { display, d } of findings) {
+        if (display !== current) {
+          text += `${current === null ? "" : "\n"}${display}:\n`;
+          current = display;
+        }
+        text += `  ${d.start_location.row}:${d.start_location.column} ${code(d)}${d.fix ? " [*]" : ""} ${d.message}\n`;
+      }
+      return text + (findings.length > 0 ? "\n" : "");
+    }
+    case "full":
+      return findings.map((f) => {
+        const { source, d } = f;
+        const row = d.start_location.row;
+        const line = source.split("\n")[row - 1] || "";
+        const width = String(row).length;
+        const pad = " ".repeat(width);
+        const carets = "^".repeat(Math.max(1, (d.end_location.row === row ? d.end_location.column : line.length + 1) - d.start_location.column));
+        const help = d.fix && d.fix.message ? `${pad} = help: ${d.fix.message}\n` : "";
+        return `${concise(f)}\n${pad} |\n${row} | ${line}\n${pad} | ${" ".repeat(d.start_location.column - 1)}${carets} ${code(d)}\n${pad} |\n${help}\n`;
+      }).join("");
+    default:
+      return findings.map((f) => concise(f) + "\n").join("");
+  }
+}
+
+function toJson({ file, d }) {
+  return {
+    cell: null,
+    code: d.code,
+    end_location: { column: d.end_location.column, row: d.end_location.row },
+    filename: file,
+    fix: d.fix ? {
+      applicability: "safe",
+      edits: d.fix.edits.map((e) => ({ content: e.content || "", end_location: e.end_location, location: e.location })),
+      message: d.fix.message,
+    } : null,
+    location: { column: d.start_location.column, row: d.start_location.row },
+    message: d.message,
+    noqa_row: d.start_location.row,
+    url: d.code ? `https://docs.astral.sh/ruff/rules/#${d.code}` : null,
+  };
 }
 
 function globToRegExp(glob) {
@@ -195,7 +429,7 @@ function globToRegExp(glob) {
       source += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
     }
   }
-  return new RegExp(`^${source}$`);
+  return new RegExp(`^${source.replace(/\/$/, "")}(/.*)?$`);
 }
 
 function asArray(value) {
@@ -205,6 +439,6 @@ function asArray(value) {
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-  process.stderr.write(`ruff (wasm wrapper): error: ${error instanceof UsageError ? error.message : error.stack}\n`);
+  process.stderr.write(`ruff failed\n  Cause: ${error instanceof UsageError ? error.message : error.stack}\n`);
   process.exitCode = 2;
 }

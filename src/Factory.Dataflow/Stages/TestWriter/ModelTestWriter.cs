@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Factory.Dataflow.Chat;
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Prompts;
 using Factory.Dataflow.Stages.Build.Edits;
 using Factory.Dataflow.Stages.Build.Views;
@@ -15,15 +16,16 @@ namespace Factory.Dataflow.Stages.TestWriter;
 /// TEST's model half: spec and changed files to new pytest files (prompt Prompts/test.md, run cold). The prompt says how
 /// tests reach the code for the project's framework (SCOUT's brief, else <see cref="PythonProjectDetector"/>) and names no
 /// framework the project does not use; it lists the conftest fixtures with their signatures, shows one existing test
-/// module as the example to follow, and shows long changed files as their changed regions. Accepts the contract
-/// <c>{path, content}</c> or <c>{"files": [{path, content}]}</c>. A path that is not a new file under the test folder is a
-/// malformed reply (and gets the repair retry); the TEST stage's jailed writer enforces the same rule again.
+/// module as the example to follow, and shows long changed files as their changed regions. It is asked again on every
+/// TEST attempt, told how the previous one failed. Accepts the contract <c>{path, content}</c> or
+/// <c>{"files": [{path, content}]}</c>. A path that is not a new file under one of the repository's test folders
+/// (<see cref="GateConfig.TestFolders"/>) is a malformed reply (and gets the repair retry); the TEST stage's jailed
+/// writer enforces the same rule again.
 /// </summary>
 public sealed class ModelTestWriter : ITestWriter
 {
     private readonly StageChat _chat;
     private readonly TestWriterOptions _options;
-    private readonly string _folder;
 
     /// <summary>Creates the writer, e.g. <c>new ModelTestWriter(factory.Create(StageName.Test))</c>.</summary>
     public ModelTestWriter(StageChat chat, TestWriterOptions? options = null)
@@ -31,23 +33,29 @@ public sealed class ModelTestWriter : ITestWriter
         ArgumentNullException.ThrowIfNull(chat);
         _chat = chat;
         _options = options ?? new TestWriterOptions();
-        _folder = _options.TestFolder.Replace('\\', '/').Trim('/');
-        if (_folder.Length == 0 || _folder.Split('/').Contains(".."))
+        if (_options.MaxFileChars < 1 || _options.MaxFeedbackChars < 2)
         {
-            throw new ArgumentException($"TestFolder '{_options.TestFolder}' must be a folder inside the repository.", nameof(options));
+            throw new ArgumentException("TestWriterOptions.MaxFileChars must be positive and MaxFeedbackChars at least 2.", nameof(options));
         }
     }
 
     /// <inheritdoc />
     /// <exception cref="ReplyFormatException">The reply could not be read even after the repair retry.</exception>
+    public ValueTask<IReadOnlyList<FileEdit>> WriteTestsAsync(
+        StageContext context, IReadOnlyList<FileEdit> changedFiles, CancellationToken cancellationToken) =>
+        WriteTestsAsync(context, changedFiles, previousFailure: null, cancellationToken);
+
+    /// <inheritdoc />
+    /// <exception cref="ReplyFormatException">The reply could not be read even after the repair retry.</exception>
     public async ValueTask<IReadOnlyList<FileEdit>> WriteTestsAsync(
-        StageContext context, IReadOnlyList<FileEdit> changedFiles, CancellationToken cancellationToken)
+        StageContext context, IReadOnlyList<FileEdit> changedFiles, string? previousFailure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(changedFiles);
         var spec = context.RequireSpec();
         var workspace = context.RequireWorkspace();
         var files = new WorktreeFiles(workspace.RootPath);
+        var folders = (await GateConfig.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false)).EffectiveTestFolders;
         var project = PythonProjectDetector.Detect(files.Root);
         var framework = context.Brief?.Framework ?? project.Framework.DisplayName;
         var changed = changedFiles.Any(f => f.Content.Length > _options.MaxFileChars)
@@ -56,9 +64,9 @@ public sealed class ModelTestWriter : ITestWriter
         List<ChatMessage> messages =
         [
             new(ChatRole.System, PromptLibrary.Render("test", ("reach", TestReach.For(framework)))),
-            new(ChatRole.User, UserMessage(spec, context.Brief, project, changedFiles, changed, files)),
+            new(ChatRole.User, UserMessage(spec, context.Brief, project, changedFiles, changed, files, folders, previousFailure)),
         ];
-        var answer = await _chat.AskJsonAsync(context, messages, reply => Read(reply, files), cancellationToken).ConfigureAwait(false);
+        var answer = await _chat.AskJsonAsync(context, messages, reply => Read(reply, files, folders), cancellationToken).ConfigureAwait(false);
         if (!answer.IsOk)
         {
             throw new ReplyFormatException(answer.Error!);
@@ -68,7 +76,7 @@ public sealed class ModelTestWriter : ITestWriter
         return answer.Value!;
     }
 
-    private IReadOnlyList<FileEdit> Read(JsonElement reply, WorktreeFiles files)
+    private static IReadOnlyList<FileEdit> Read(JsonElement reply, WorktreeFiles files, IReadOnlyList<string> folders)
     {
         var edits = reply.TryGetProperty("files", out _)
             ? JsonReply.FileEdits(reply, "files")
@@ -82,9 +90,9 @@ public sealed class ModelTestWriter : ITestWriter
         {
             var path = edit.Path.Replace('\\', '/');
             var full = files.Resolve(path, out var problem);
-            if (full is null || !path.StartsWith(_folder + "/", StringComparison.Ordinal))
+            if (full is null || !folders.Any(folder => path.StartsWith(folder + "/", StringComparison.Ordinal)))
             {
-                throw new ReplyFormatException($"\"{edit.Path}\" is not a path under {_folder}/; new tests go there");
+                throw new ReplyFormatException($"\"{edit.Path}\" is not a path under {Describe(folders)}; new tests go there");
             }
 
             if (File.Exists(full))
@@ -102,18 +110,21 @@ public sealed class ModelTestWriter : ITestWriter
         PythonProject project,
         IReadOnlyList<FileEdit> changedFiles,
         IReadOnlyList<(string Path, IReadOnlyList<LineRange> Ranges)> changed,
-        WorktreeFiles files)
+        WorktreeFiles files,
+        IReadOnlyList<string> folders,
+        string? previousFailure)
     {
         var text = new StringBuilder();
         text.AppendLine("SPEC:").AppendLine(spec.ToMarkdown());
-        text.AppendLine(CultureInfo.InvariantCulture, $"TESTS FOLDER: {_folder}/");
-        var testsFolder = files.Resolve(_folder, out _);
-        if (testsFolder is not null && Directory.Exists(testsFolder))
+        text.AppendLine(CultureInfo.InvariantCulture, $"{(folders.Count == 1 ? "TESTS FOLDER" : "TESTS FOLDERS (any of them)")}: {Describe(folders)}");
+        var existing = folders.Select(f => files.Resolve(f, out _)).Where(f => f is not null && Directory.Exists(f))
+            .SelectMany(f => WorktreeFiles.EnumerateFiles(f!)).ToList();
+        if (existing.Count > 0)
         {
             text.AppendLine("EXISTING TEST FILES (do not overwrite; pick a new name):");
-            foreach (var existing in WorktreeFiles.EnumerateFiles(testsFolder))
+            foreach (var file in existing)
             {
-                text.Append("- ").AppendLine(files.Relative(existing));
+                text.Append("- ").AppendLine(files.Relative(file));
             }
         }
 
@@ -148,8 +159,21 @@ public sealed class ModelTestWriter : ITestWriter
                 .AppendLine("```").AppendLine();
         }
 
+        if (previousFailure is not null)
+        {
+            // The code may have changed since; the failure says what the last tests got wrong, or what they found.
+            var cap = _options.MaxFeedbackChars;
+            var quoted = previousFailure.Length <= cap
+                ? previousFailure
+                : previousFailure[..(cap / 2)] + "\n... (cut) ...\n" + previousFailure[^(cap / 2)..];
+            text.AppendLine("YOUR PREVIOUS TESTS FOR THIS REQUEST FAILED, AND WERE REMOVED. Write new ones; TEST said:")
+                .AppendLine("```").AppendLine(quoted.TrimEnd('\n')).AppendLine("```").AppendLine();
+        }
+
         return text.ToString();
     }
+
+    private static string Describe(IReadOnlyList<string> folders) => string.Join(", ", folders.Select(f => f + "/"));
 
     private static string Describe(ConftestFixture fixture) =>
         $"{fixture.Name} ({fixture.File}:{fixture.Line}, scope {fixture.Scope}): {fixture.Signature}" +
