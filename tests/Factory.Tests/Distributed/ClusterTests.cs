@@ -8,7 +8,7 @@ namespace Factory.Tests.Distributed;
 /// <summary>
 /// The real <c>factory</c> processes around one NATS JetStream server and one bare git remote on this machine:
 /// <c>batch --queue</c> publishes, three <c>worker</c> processes (one slot each) build on the scripted model replies
-/// and real sandboxed gate processes (a syntax-only gate configuration, so twelve requests fit the test's time).
+/// and real sandboxed gate processes (syntax-only lint and type checks with the real pytest, so twelve requests fit the test's time).
 /// </summary>
 [Collection(RunnerGroup.Name)]
 public sealed partial class ClusterTests(RunnerProcess runner)
