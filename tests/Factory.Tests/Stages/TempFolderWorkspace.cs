@@ -61,6 +61,10 @@ internal sealed class TempFolderWorkspace : IFeatureWorkspace
         return ValueTask.FromResult(WriteReport.Written([.. edits.Select(e => e.Path)]));
     }
 
+    /// <summary>What <see cref="GetChangedFilesAsync"/> returns: the paths written so far.</summary>
+    public ValueTask<IReadOnlyList<string>> GetChangedFilesAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<string>>([.. Writes.SelectMany(w => w.Edits).Select(e => e.Path).Distinct()]);
+
     public ValueTask<string> GetDiffAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Diff);
 
     public ValueTask<WorkspaceSettlement> SettleAsync(bool approved, string commitMessage, CancellationToken cancellationToken) =>

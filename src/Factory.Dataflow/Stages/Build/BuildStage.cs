@@ -41,7 +41,8 @@ public sealed class BuildStage : IFactoryStage
         List<ChatMessage> messages =
         [
             new(ChatRole.System, PromptLibrary.Get("build")),
-            new(ChatRole.User, UserMessage(spec, context.Brief, new WorktreeFiles(workspace.RootPath), context.Feedback, context.FeedbackFrom)),
+            new(ChatRole.User, await UserMessageAsync(spec, context.Brief, workspace, context.Feedback, context.FeedbackFrom, cancellationToken)
+                .ConfigureAwait(false)),
         ];
         var answer = await _chat.AskJsonAsync(context, messages, BuildReply.Read, cancellationToken).ConfigureAwait(false);
         if (!answer.IsOk)
@@ -73,14 +74,15 @@ public sealed class BuildStage : IFactoryStage
         return StageResult.Success(report.WrittenPaths, $"wrote {string.Join(", ", report.WrittenPaths)}");
     }
 
-    private string UserMessage(Spec spec, ScoutBrief? brief, WorktreeFiles files, string? feedback, StageName? feedbackFrom)
+    private async Task<string> UserMessageAsync(
+        Spec spec, ScoutBrief? brief, IFeatureWorkspace workspace, string? feedback, StageName? feedbackFrom, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         text.AppendLine("SPEC:").AppendLine(spec.ToMarkdown());
         if (brief is not null)
         {
             text.AppendLine("CONVENTIONS BRIEF:").AppendLine(JsonSerializer.Serialize(brief, BriefJson)).AppendLine();
-            AppendCurrentFiles(text, brief.Files, files);
+            await AppendCurrentFilesAsync(text, brief.Files, workspace, cancellationToken).ConfigureAwait(false);
         }
 
         if (feedback is not null)
@@ -96,22 +98,34 @@ public sealed class BuildStage : IFactoryStage
         return text.ToString();
     }
 
-    private void AppendCurrentFiles(StringBuilder text, IReadOnlyList<string> paths, WorktreeFiles files)
+    /// <summary>Quotes the cited files' current content, read through the workspace's confined, bounded reader.</summary>
+    private async Task AppendCurrentFilesAsync(StringBuilder text, IReadOnlyList<string> paths, IFeatureWorkspace workspace, CancellationToken cancellationToken)
     {
         var budget = _options.MaxTotalChars;
         foreach (var path in paths.Distinct(StringComparer.Ordinal))
         {
-            var full = files.Resolve(path, out _);
-            if (full is null || !File.Exists(full))
+            var limit = Math.Min(_options.MaxFileChars, budget);
+
+            // UTF-8 takes at most 4 bytes a character: this many bytes always hold one character more than the limit.
+            var maxBytes = (int)Math.Min(int.MaxValue, (limit + 1L) * 4);
+            WorkspaceFile file;
+            try
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"FILE {path}: does not exist yet (a new file).").AppendLine();
+                file = await workspace.ReadFileAsync(path, maxBytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConfinedPathException exception)
+            {
+                var missing = WorktreeFiles.Clean(path, out _) is { } clean && WorktreeReader.Find(workspace.RootPath, clean).Kind == EntryKind.Missing;
+                text.AppendLine(missing
+                    ? $"FILE {path}: does not exist yet (a new file)."
+                    : $"FILE {path}: not readable ({exception.Message})").AppendLine();
                 continue;
             }
 
-            var content = ScoutTools.ReadCapped(full, Math.Min(_options.MaxFileChars, budget) + 1, out var total);
-            if (total > _options.MaxFileChars || total > budget)
+            var content = file.Text;
+            if (file.IsBinary || file.IsTruncated || content.Length > limit)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"FILE {path}: {total} characters, too long to quote here; do not replace it whole.")
+                text.AppendLine(CultureInfo.InvariantCulture, $"FILE {path}: {file.Length} bytes, too long (or binary) to quote here; do not replace it whole.")
                     .AppendLine();
                 continue;
             }

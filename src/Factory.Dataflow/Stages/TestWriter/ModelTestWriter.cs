@@ -4,6 +4,7 @@ using System.Text.Json;
 using Factory.Dataflow.Chat;
 using Factory.Dataflow.Prompts;
 using Factory.Dataflow.Stages.Scout;
+using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
 
 namespace Factory.Dataflow.Stages.TestWriter;
@@ -40,11 +41,11 @@ public sealed class ModelTestWriter : ITestWriter
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(changedFiles);
         var spec = context.RequireSpec();
-        var files = new WorktreeFiles(context.RequireWorkspace().RootPath);
+        var files = new WorktreeFiles(context.RequireWorkspace());
         List<ChatMessage> messages =
         [
             new(ChatRole.System, PromptLibrary.Get("test")),
-            new(ChatRole.User, UserMessage(spec, changedFiles, files)),
+            new(ChatRole.User, await UserMessageAsync(spec, changedFiles, files, cancellationToken).ConfigureAwait(false)),
         ];
         var answer = await _chat.AskJsonAsync(context, messages, reply => Read(reply, files), cancellationToken).ConfigureAwait(false);
         if (!answer.IsOk)
@@ -68,14 +69,14 @@ public sealed class ModelTestWriter : ITestWriter
 
         foreach (var edit in edits)
         {
-            var path = edit.Path.Replace('\\', '/');
-            var full = files.Resolve(path, out var problem);
-            if (full is null || !path.StartsWith(_folder + "/", StringComparison.Ordinal))
+            var path = WorktreeFiles.Clean(edit.Path, out _);
+            var entry = path is null ? null : files.Find(path, out _);
+            if (entry is null || !path!.StartsWith(_folder + "/", StringComparison.Ordinal) || !entry.Path.StartsWith(_folder + "/", StringComparison.Ordinal))
             {
                 throw new ReplyFormatException($"\"{edit.Path}\" is not a path under {_folder}/; new tests go there");
             }
 
-            if (File.Exists(full))
+            if (entry.Kind != EntryKind.Missing)
             {
                 throw new ReplyFormatException($"\"{edit.Path}\" already exists; write a NEW test file with another name");
             }
@@ -84,18 +85,18 @@ public sealed class ModelTestWriter : ITestWriter
         return edits;
     }
 
-    private string UserMessage(Spec spec, IReadOnlyList<FileEdit> changedFiles, WorktreeFiles files)
+    private async Task<string> UserMessageAsync(Spec spec, IReadOnlyList<FileEdit> changedFiles, WorktreeFiles files, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         text.AppendLine("SPEC:").AppendLine(spec.ToMarkdown());
         text.AppendLine(CultureInfo.InvariantCulture, $"TESTS FOLDER: {_folder}/");
-        var testsFolder = files.Resolve(_folder, out _);
-        if (testsFolder is not null && Directory.Exists(testsFolder))
+        var existingTests = await files.ListAsync(_folder, cancellationToken).ConfigureAwait(false);
+        if (existingTests.Count > 0)
         {
             text.AppendLine("EXISTING TEST FILES (do not overwrite; pick a new name):");
-            foreach (var existing in WorktreeFiles.EnumerateFiles(testsFolder))
+            foreach (var existing in existingTests)
             {
-                text.Append("- ").AppendLine(files.Relative(existing));
+                text.Append("- ").AppendLine(existing);
             }
         }
 
