@@ -115,7 +115,7 @@ public sealed class BuildStage : IFactoryStage
             }
             catch (ConfinedPathException exception)
             {
-                var missing = WorktreeFiles.Clean(path, out _) is { } clean && WorktreeReader.Find(workspace.RootPath, clean).Kind == EntryKind.Missing;
+                var missing = new WorktreeFiles(workspace).Find(path, out _) is { Kind: EntryKind.Missing };
                 text.AppendLine(missing
                     ? $"FILE {path}: does not exist yet (a new file)."
                     : $"FILE {path}: not readable ({exception.Message})").AppendLine();
