@@ -32,57 +32,54 @@ internal sealed partial record JailPolicy
 
     /// <summary>
     /// The module a new file at <paramref name="relative"/> would shadow, or null: a top-level module or package named
-    /// like one in <see cref="ShadowedNames"/> at a root the tools import from (the repository root, <c>src/</c>, and
-    /// any folder of a test folder, which pytest may put on sys.path). A name the base commit already has there is the
-    /// project's own, not a shadow.
+    /// like one in <see cref="ShadowedNames"/> in a folder the tools put on sys.path (the repository root, <c>src/</c>,
+    /// a test folder, and any folder inside a test folder that has no <c>__init__.py</c>, which pytest inserts for the
+    /// tests in it). A name the base commit already has there is the project's own, not a shadow.
     /// </summary>
+    /// <param name="relative">The resolved path of the new file.</param>
+    /// <param name="existsInWorktree">Whether a path (a file, a folder, or a module by that name) exists in the worktree now.</param>
     public string? ShadowedModule(string relative, Func<string, bool> existsInWorktree)
     {
+        ArgumentNullException.ThrowIfNull(existsInWorktree);
         if (PathPatterns.MatchesAny(relative, Writable))
         {
             return null;
         }
 
         var segments = relative.Split('/');
-        foreach (var start in ImportRootDepths(segments))
+        for (var i = 0; i < segments.Length; i++)
         {
-            for (var i = start; i < segments.Length; i++)
+            var parent = string.Join('/', segments[..i]);
+            if (!IsImportRoot(parent, existsInWorktree))
             {
-                var isFile = i == segments.Length - 1;
-                var name = isFile ? ModuleName(segments[i]) : segments[i];
-                var location = string.Join('/', segments[..(i + 1)]);
-                if (name is not null && ShadowedNames.Contains(name) && !existsInWorktree(location))
-                {
-                    return name;
-                }
+                continue;
+            }
 
-                // Below the repository root and src/, only the first segment is a top-level name; in a test folder every folder may be a root.
-                if (!IsUnderTestFolder(string.Join('/', segments[..(i + 1)])))
-                {
-                    break;
-                }
+            var name = i == segments.Length - 1 ? ModuleName(segments[i]) : segments[i];
+            if (name is not null && ShadowedNames.Contains(name) && !existsInWorktree(string.Join('/', segments[..(i + 1)])))
+            {
+                return name;
             }
         }
 
         return null;
     }
 
-    private IEnumerable<int> ImportRootDepths(string[] segments)
+    private bool IsImportRoot(string folder, Func<string, bool> existsInWorktree)
     {
-        yield return 0;
-        if (segments.Length > 1 && segments[0] == "src")
+        if (folder is "" or "src")
         {
-            yield return 1;
+            return true;
         }
 
-        for (var i = 1; i < segments.Length; i++)
+        if (!IsUnderTestFolder(folder))
         {
-            if (IsUnderTestFolder(string.Join('/', segments[..i])))
-            {
-                yield return i;
-                yield break;
-            }
+            return false;
         }
+
+        // The test folder itself always; a folder inside it when it is not a package (pytest's default "prepend" import mode).
+        var parent = folder.Contains('/', StringComparison.Ordinal) ? folder[..folder.LastIndexOf('/')] : "";
+        return !IsUnderTestFolder(parent) || !existsInWorktree(folder + "/__init__.py");
     }
 
     private static string? ModuleName(string fileName)

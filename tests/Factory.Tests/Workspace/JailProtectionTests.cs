@@ -21,6 +21,10 @@ public sealed class JailProtectionTests : IAsyncLifetime
         File.CreateSymbolicLink(Path.Combine(_repo.CheckoutPath, "app", "t"), "../tests");
         Directory.CreateDirectory(Path.Combine(_repo.CheckoutPath, "tests", "unit"));
         File.WriteAllText(Path.Combine(_repo.CheckoutPath, "tests", "unit", "__init__.py"), "");
+
+        // A test sub-folder that is not a package: pytest puts it on sys.path for the tests in it.
+        Directory.CreateDirectory(Path.Combine(_repo.CheckoutPath, "tests", "integration"));
+        File.WriteAllText(Path.Combine(_repo.CheckoutPath, "tests", "integration", "test_flow.py"), "def test_flow() -> None: ...\n");
         _repo.Git("add", "--all");
         _repo.Git("commit", "--quiet", "-m", "a link into the tests, a test sub-folder");
         var provider = new GitWorkspaceProvider(new GitWorkspaceOptions { RepositoryPath = _repo.CheckoutPath, StateDirectory = _repo.StatePath });
@@ -65,8 +69,8 @@ public sealed class JailProtectionTests : IAsyncLifetime
     [InlineData("src/coverage/__init__.py", "coverage")]
     [InlineData("src/mypy.py", "mypy")]
     [InlineData("tests/typing_extensions.py", "typing_extensions")]
-    [InlineData("tests/unit/pluggy/__init__.py", "pluggy")]
-    [InlineData("tests/unit/http.py", "http")]
+    [InlineData("tests/integration/pluggy/__init__.py", "pluggy")]
+    [InlineData("tests/integration/http.py", "http")]
     public async Task A_new_module_that_would_shadow_the_stdlib_or_an_installed_package_is_refused_naming_it(string path, string module)
     {
         var before = SampleRepo.Fingerprint(_workspace.RootPath);
@@ -82,7 +86,9 @@ public sealed class JailProtectionTests : IAsyncLifetime
     [InlineData("app/json.py")]
     [InlineData("app/http/__init__.py")]
     [InlineData("app/routes/health.py")]
-    public async Task A_module_inside_the_projects_own_package_is_not_a_shadow(string path)
+    [InlineData("tests/unit/http.py")]
+    [InlineData("tests/unit/email/test_send.py")]
+    public async Task A_module_inside_a_package_is_not_a_shadow(string path)
     {
         var report = await _workspace.WriteAsync([new FileEdit(path, "VALUE = 1\n")], WriterRole.Build, None);
 
