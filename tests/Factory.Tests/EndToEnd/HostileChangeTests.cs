@@ -38,12 +38,7 @@ public sealed class HostileChangeTests
             edits = new[] { new { path = "app/main.py", content = health }, new { path = hostilePath, content } },
         })));
         var before = repo.Snapshot();
-        var models = new ModelOptions { Ollama = { BaseUrl = server.BaseUri.ToString() } };
-        models.Stages.Plan.Model = ScriptedModels.Plan;
-        models.Stages.Scout.Model = ScriptedModels.Scout;
-        models.Stages.Build.Model = ScriptedModels.Build;
-        models.Stages.Test.Model = ScriptedModels.Test;
-        models.Stages.Review.Model = ScriptedModels.Review;
+        var models = ScriptedModels.Options(server);
         using var chats = StageChatFactory.ForOllama(models);
         await using var pipeline = new FactoryPipelineBuilder()
             .UseStandardStages(chats, models, new SandboxedRunner(new SandboxOptions()), new GateOptions { MypyCacheDirectory = Path.Combine(repo.StatePath, "mypy") })
