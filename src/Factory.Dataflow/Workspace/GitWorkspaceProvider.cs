@@ -57,9 +57,9 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
         var ownerLock = OwnerLock.TryAcquire(lockPath) ?? throw new InvalidOperationException(
             $"Request '{request.Id}' already has a live workspace (its lock {lockPath} is held by a running process).");
         var created = false;
+        string? baseCommit = null;
         try
         {
-            string baseCommit;
             using (await RepositoryLocks.AcquireAsync(repository.CommonDirectory, cancellationToken).ConfigureAwait(false))
             {
                 if (File.Exists(repository.KeptMarkerPath(request.Id)) || Directory.Exists(root))
@@ -71,7 +71,11 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
 
                 baseCommit = (await GitCli.RunAsync(repository.TopLevel, ["rev-parse", "--verify", "HEAD^{commit}"], cancellationToken)
                     .ConfigureAwait(false)).Trim();
-                created = true;
+
+                // A branch of that name that exists already is someone's (an earlier approved run?): never ours to remove.
+                var existing = await GitCli.TryRunAsync(repository.TopLevel, ["rev-parse", "--verify", "--quiet", "refs/heads/" + branch], cancellationToken)
+                    .ConfigureAwait(false);
+                created = existing.ExitCode != 0;
                 await GitCli.RunAsync(repository.TopLevel, ["worktree", "add", "--quiet", "-b", branch, root, baseCommit], cancellationToken)
                     .ConfigureAwait(false);
             }
@@ -84,7 +88,7 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
                     .WaitAsync(cancellationToken).ConfigureAwait(false),
             };
             return new GitFeatureWorkspace(
-                repository, new WorkspaceIdentity(request.Id, root, branch, baseCommit), new JailedWriter(root, policy), ownerLock, runDirectory,
+                repository, new WorkspaceIdentity(request.Id, root, branch, baseCommit!), new JailedWriter(root, policy), ownerLock, runDirectory,
                 _options.KeepFailedWorkspaces, _options.MaxFileBytes);
         }
         catch
@@ -92,7 +96,7 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
             // Creation failed: remove what git made (the worktree, the branch) and release the lock.
             if (created)
             {
-                await RemovePartialAsync(repository, root, branch).ConfigureAwait(false);
+                await RemovePartialAsync(repository, root, branch, baseCommit!).ConfigureAwait(false);
             }
 
             await ownerLock.DisposeAsync().ConfigureAwait(false);
@@ -101,7 +105,7 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
         }
     }
 
-    private static async Task RemovePartialAsync(RepositoryInfo repository, string root, string branch)
+    private static async Task RemovePartialAsync(RepositoryInfo repository, string root, string branch, string baseCommit)
     {
         using var _ = await RepositoryLocks.AcquireAsync(repository.CommonDirectory, CancellationToken.None).ConfigureAwait(false);
         await GitCli.TryRunAsync(repository.TopLevel, ["worktree", "remove", "--force", "--force", root], CancellationToken.None).ConfigureAwait(false);
@@ -111,7 +115,9 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
         }
 
         await GitCli.TryRunAsync(repository.TopLevel, ["worktree", "prune"], CancellationToken.None).ConfigureAwait(false);
-        await GitCli.TryRunAsync(repository.TopLevel, ["branch", "-D", "--quiet", branch], CancellationToken.None).ConfigureAwait(false);
+
+        // Only while it still points at the base commit: the branch this call created, holding nothing of its own.
+        await GitCli.TryRunAsync(repository.TopLevel, ["update-ref", "-d", "refs/heads/" + branch, baseCommit], CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task<RepositoryInfo> StartAsync(CancellationToken cancellationToken)
