@@ -14,6 +14,8 @@ fi
 bash scripts/setup-gates.sh
 # The HTML report's test renders the page in Debian's headless Chromium.
 bash scripts/setup-browser.sh
+# The distributed workers' tests start a NATS JetStream server on loopback.
+bash scripts/setup-queue.sh
 
 results="$root/artifacts/test-results"
 rm -rf "$results"

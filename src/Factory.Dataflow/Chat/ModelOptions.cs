@@ -6,8 +6,8 @@ namespace Factory.Dataflow.Chat;
 /// </summary>
 public sealed class ModelOptions
 {
-    /// <summary>The Ollama server.</summary>
-    /// <value>Defaults to <c>http://localhost:11434</c>.</value>
+    /// <summary>The Ollama server, and the cap on a reply's size.</summary>
+    /// <value>Defaults to <c>http://localhost:11434</c> and 4 MiB.</value>
     public OllamaOptions Ollama { get; set; } = new();
 
     /// <summary>Per-stage model, temperature, timeout, retries and output cap.</summary>
@@ -24,7 +24,7 @@ public sealed class ModelOptions
     /// </summary>
     public IReadOnlyList<string> Validate()
     {
-        _ = Ollama.GetBaseUri();
+        Ollama.Validate();
         foreach (var stage in StagesOptions.ModelStages)
         {
             Stages.For(stage).Validate($"Factory:Stages:{stage}");

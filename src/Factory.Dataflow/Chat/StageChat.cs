@@ -79,6 +79,17 @@ public sealed partial class StageChat
                 Account(context, response, worstIn);
                 return response;
             }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && TooLarge(ex) is { } tooLarge)
+            {
+                // Not retried: the same prompt is likely to run away again, and each try would read the cap once more.
+                throw new ModelCallException(
+                    context.Stage,
+                    $"{context.Stage.ToDisplayName()}'s call to {Options.Model} at {_endpoint} failed: the reply was larger than " +
+                    $"Factory:Ollama:MaxReplyBytes ({ModelReplyTooLargeException.Size(tooLarge.Limit)}), so it was not read further. Raise the setting " +
+                    "only if this model's replies are meant to be that large.",
+                    attempt,
+                    tooLarge);
+            }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransportFault(ex, timeout.IsCancellationRequested))
             {
                 if (attempt > Options.TransportRetries)
@@ -135,6 +146,10 @@ public sealed partial class StageChat
             ? label
             : $"{response.ModelId ?? Options.Model}@{_endpoint}";
     }
+
+    // The cap's exception as thrown, or wrapped by a client library on its way up.
+    private static ModelReplyTooLargeException? TooLarge(Exception? ex) =>
+        ex is null ? null : ex as ModelReplyTooLargeException ?? TooLarge(ex.InnerException);
 
     private static bool IsTransportFault(Exception ex, bool attemptTimedOut) => ex switch
     {

@@ -1,3 +1,4 @@
+using Factory.Dataflow.Chat.ReplyLimit;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -53,7 +54,8 @@ public sealed class StageChatFactory : IDisposable
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>
-    /// Creates a factory whose stages talk to Ollama at <see cref="OllamaOptions.BaseUrl"/> through OllamaSharp.
+    /// Creates a factory whose stages talk to Ollama at <see cref="OllamaOptions.BaseUrl"/> through OllamaSharp, reading
+    /// at most <see cref="OllamaOptions.MaxReplyBytes"/> of any reply.
     /// </summary>
     /// <param name="options">The model settings; validated here.</param>
     /// <param name="configure">Adds middleware around the Ollama client, e.g. <c>b =&gt; b.UseRecording(path)</c>.</param>
@@ -71,7 +73,9 @@ public sealed class StageChatFactory : IDisposable
         var baseUri = options.Ollama.GetBaseUri();
 
         // No HttpClient timeout: each stage applies its own per-attempt timeout, which may be longer than the default 100 s.
-        var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: true);
+        // The reply cap sits under OllamaSharp, at the HTTP layer, so no reply is ever held whole before it is judged.
+        options.Ollama.Validate();
+        var http = new HttpClient(new ReplySizeLimitHandler(options.Ollama.MaxReplyBytes, handler ?? new SocketsHttpHandler()), disposeHandler: true);
         http.BaseAddress = baseUri;
         http.Timeout = Timeout.InfiniteTimeSpan;
         try

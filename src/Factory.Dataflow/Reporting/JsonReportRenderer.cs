@@ -27,10 +27,12 @@ public static class JsonReportRenderer
                 s.Stage, s.Attempts, s.P50Ms, s.P95Ms, s.TokensIn, s.TokensOut, s.Cost, s.Retries, s.EvalFailures,
                 EvalFailureRate = Math.Round(s.EvalFailureRate, 4),
             }),
+            report.BuildPromptBytes,
             report.Outcomes,
             report.FlakiestStage,
             report.MostBuildAttempts,
             report.Problems,
+            report.Workers,
         };
         return JsonSerializer.Serialize(document, Options);
     }

@@ -17,7 +17,14 @@ public sealed record RunReport(
     IReadOnlyDictionary<string, int> Outcomes,
     string? FlakiestStage,
     BuildAttemptsLeader? MostBuildAttempts,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>BUILD's prompt size per attempt number, first attempt first; empty when no trace recorded it.</summary>
+    public IReadOnlyList<PromptSizeReport> BuildPromptBytes { get; init; } = [];
+
+    /// <summary>Per queue worker, when the runs were collected from a shared remote (<c>factory report --remote</c>); else empty.</summary>
+    public IReadOnlyList<WorkerReport> Workers { get; init; } = [];
+}
 
 /// <summary>The request that needed the most BUILD attempts.</summary>
 /// <param name="RequestId">Its id.</param>

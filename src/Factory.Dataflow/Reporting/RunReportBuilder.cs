@@ -51,7 +51,11 @@ public static class RunReportBuilder
             outcomes,
             flakiest,
             leader,
-            [.. runs.SelectMany(r => r.Problems)]);
+            [.. runs.SelectMany(r => r.Problems)])
+        {
+            BuildPromptBytes = BuildPromptBytes(runs),
+            Workers = WorkerReport.FromRunDirectories(runs.Select(r => r.RunDirectory)),
+        };
     }
 
     /// <summary>The nearest-rank percentile of <paramref name="sorted"/> (ascending); 0 for an empty list.</summary>
@@ -66,6 +70,13 @@ public static class RunReportBuilder
         var rank = (int)Math.Ceiling(percentile / 100 * sorted.Count);
         return sorted[Math.Clamp(rank, 1, sorted.Count) - 1];
     }
+
+    private static List<PromptSizeReport> BuildPromptBytes(IReadOnlyList<RunTrace> runs) =>
+        [.. runs.SelectMany(r => r.Attempts)
+            .Where(a => a.Stage == "build" && a.PromptBytes is not null)
+            .GroupBy(a => a.Attempt)
+            .OrderBy(g => g.Key)
+            .Select(g => new PromptSizeReport(g.Key, g.Count(), (long)Math.Round(g.Average(a => a.PromptBytes!.Value)), g.Max(a => a.PromptBytes!.Value)))];
 
     private static int BuildAttempts(RunTrace run) =>
         run.Final is { } final ? final.BuildAttempts : run.Attempts.Count(a => a.Stage == "build");

@@ -17,6 +17,9 @@ public sealed record StageAttemptRecord(
     DateTimeOffset? Timestamp,
     JsonElement Raw)
 {
+    /// <summary>The size of the prompt the attempt sent, in UTF-8 bytes (BUILD's <c>prompt_bytes</c>), or null when not recorded.</summary>
+    public long? PromptBytes { get; init; }
+
     /// <summary>When the attempt started: its end time less its duration.</summary>
     public DateTimeOffset? Started => Timestamp - TimeSpan.FromMilliseconds(Ms);
 
@@ -32,5 +35,8 @@ public sealed record StageAttemptRecord(
         TraceReader.Flag(line, "eval_ok"),
         TraceReader.Money(line, "cost"),
         TraceReader.Time(line, "ts"),
-        line);
+        line)
+    {
+        PromptBytes = line.TryGetProperty("prompt_bytes", out var bytes) && bytes.ValueKind == JsonValueKind.Number ? bytes.GetInt64() : null,
+    };
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Factory.Dataflow.Hosting.Registration;
+using Factory.Dataflow.Reporting;
 using Factory.Runner.Batch;
 using Factory.Runner.Hosting;
 using Factory.Runner.Progress;
@@ -17,19 +18,29 @@ internal static class BatchCommand
     public static Command Create(TextWriter output)
     {
         var backlog = new Argument<string>("backlog") { Description = "One request a line (# comments and blank lines skipped), or JSON lines {\"id\": ..., \"request\": ...}." };
-        var repo = CommonOptions.Repo(required: true);
-        var runs = CommonOptions.Runs(required: true);
+        var repo = CommonOptions.Repo(required: false);
+        var runs = CommonOptions.Runs(required: false);
         var ollama = CommonOptions.Ollama();
         var maxTokens = CommonOptions.MaxTokens("The most tokens the whole batch may spend (earlier runs of it included); then no new request starts.");
         var maxCost = CommonOptions.MaxCost("The most the whole batch may cost (earlier runs of it included); then no new request starts.");
-        var command = new Command("batch", "Run a backlog of requests concurrently; run it again to resume after a crash or Ctrl-C.")
+        var set = CommonOptions.Set();
+        var queue = new Queue.QueueBatchOptions();
+        var command = new Command("batch", "Run a backlog of requests concurrently; run it again to resume after a crash or Ctrl-C. With --queue: publish it to shared workers.")
         {
-            backlog, repo, runs, ollama, maxTokens, maxCost,
+            backlog, repo, runs, ollama, maxTokens, maxCost, set, queue.Queue, queue.Remote, queue.Base, queue.Wait,
         };
         command.SetAction((parse, cancellationToken) => FactoryCli.Guard(() =>
         {
+            if (queue.IsUsed(parse))
+            {
+                return queue.RunAsync(parse, parse.GetValue(backlog)!, output, cancellationToken);
+            }
+
+            _ = parse.GetValue(repo) ?? throw new RunnerException("batch needs --repo (and --runs), or --queue with --remote to publish to shared workers.");
+            _ = parse.GetValue(runs) ?? throw new RunnerException("batch needs --runs: the folder for the journal and the run directories.");
             var settings = new RunnerSettings(
-                CommonOptions.RequireFolder(parse.GetValue(repo)!, "--repo"), parse.GetValue(runs)!, parse.GetValue(ollama));
+                CommonOptions.RequireFolder(parse.GetValue(repo)!, "--repo"), parse.GetValue(runs)!, parse.GetValue(ollama),
+                Set: CommonOptions.Settings(parse.GetValue(set)));
             return RunAsync(parse.GetValue(backlog)!, settings, new BatchBudget(CommonOptions.Positive(parse.GetValue(maxTokens), "--max-tokens"), CommonOptions.Positive(parse.GetValue(maxCost), "--max-cost")), output, cancellationToken);
         }, cancellationToken));
         return command;
@@ -41,7 +52,7 @@ internal static class BatchCommand
         var backlog = Backlog.Read(backlogPath);
         foreach (var problem in backlog.Problems)
         {
-            await output.WriteLineAsync($"{backlogPath}: {problem} (skipped; the other lines still run)").ConfigureAwait(false);
+            await output.WriteLineAsync(TerminalText.Line($"{backlogPath}: {problem} (skipped; the other lines still run)")).ConfigureAwait(false);
         }
 
         using var host = await RunnerHost.StartAsync(settings, cancellationToken).ConfigureAwait(false);
@@ -51,7 +62,7 @@ internal static class BatchCommand
         using var journal = BatchJournal.Open(runsDirectory);
         foreach (var problem in journal.Problems)
         {
-            await output.WriteLineAsync(problem).ConfigureAwait(false);
+            await output.WriteLineAsync(TerminalText.Line(problem)).ConfigureAwait(false);
         }
 
         var time = TimeProvider.System;
@@ -94,14 +105,14 @@ internal static class BatchCommand
         return BatchVerdict.ExitCode(backlog, journal, cancellationToken.IsCancellationRequested);
     }
 
-    private static string Summary(List<BatchLineResult> results)
+    internal static string Summary(List<BatchLineResult> results)
     {
         var text = new System.Text.StringBuilder();
         text.AppendLine("line  id  outcome  detail");
         foreach (var r in results.OrderBy(r => r.Line))
         {
             var detail = r.Detail is null ? "" : PlainProgressView.FirstLine(r.Detail);
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{r.Line}  {r.Id ?? "-"}  {r.Status}{(r.Earlier ? " (earlier run)" : "")}  {detail}").TrimEnd());
+            text.AppendLine(TerminalText.Line(string.Create(CultureInfo.InvariantCulture, $"{r.Line}  {r.Id ?? "-"}  {r.Status}{(r.Earlier ? " (earlier run)" : "")}  {detail}").TrimEnd()));
         }
 
         text.AppendLine();

@@ -22,6 +22,21 @@ internal static class CommonOptions
         Description = "The Ollama server, e.g. http://localhost:11434 (default: Factory:Ollama:BaseUrl).",
     };
 
+    public static Option<string[]> Set() => new("--set")
+    {
+        Description = "Set any setting for this command, e.g. --set Factory:Stages:Build:Model=qwen2.5-coder:14b (repeatable). " +
+            "The only place besides your own configuration file for settings that weaken the sandbox.",
+        HelpName = "KEY=VALUE",
+    };
+
+    /// <summary>The <c>--set KEY=VALUE</c> values as configuration keys ('__' may stand for ':', as in environment variables).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string?>> Settings(string[]? values) =>
+    [
+        .. (values ?? []).Select(value => value.Split('=', 2) is [{ Length: > 0 } key, var setting] && !string.IsNullOrWhiteSpace(key)
+            ? new KeyValuePair<string, string?>(key.Trim().Replace("__", ":", StringComparison.Ordinal), setting)
+            : throw new RunnerException($"--set {value}: expected KEY=VALUE, e.g. --set Factory:Stages:Build:Model=qwen2.5-coder:14b.")),
+    ];
+
     public static Option<long?> MaxTokens(string description) => new("--max-tokens") { Description = description };
 
     public static Option<decimal?> MaxCost(string description) => new("--max-cost") { Description = description };

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Factory.Dataflow;
 using Factory.Dataflow.Hosting.Registration;
+using Factory.Dataflow.Reporting;
 using Factory.Runner.Demo;
 using Factory.Runner.Hosting;
 using Factory.Runner.Output;
@@ -29,16 +30,18 @@ internal static class DemoCommand
     {
         var ollama = CommonOptions.Ollama();
         var record = new Option<string?>("--record") { Description = "With --ollama: record every model call into this cassette.", Hidden = true };
+        var set = CommonOptions.Set();
         var command = new Command("demo", "Copy the sample app to a temporary git repository and run two requests on replayed model replies (live with --ollama).")
         {
-            ollama, record,
+            ollama, record, set,
         };
         command.SetAction((parse, cancellationToken) => FactoryCli.Guard(
-            () => RunAsync(parse.GetValue(ollama), parse.GetValue(record), output, cancellationToken), cancellationToken));
+            () => RunAsync(parse.GetValue(ollama), parse.GetValue(record), CommonOptions.Settings(parse.GetValue(set)), output, cancellationToken), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? ollama, string? record, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        string? ollama, string? record, IReadOnlyList<KeyValuePair<string, string?>> set, TextWriter output, CancellationToken cancellationToken)
     {
         if (record is not null && ollama is null)
         {
@@ -58,7 +61,8 @@ internal static class DemoCommand
             : $"LIVE: the model replies come from the Ollama server at {ollama}.").ConfigureAwait(false);
         await output.WriteLineAsync($"The sample app is in {demo.Checkout} (a temporary git repository, kept for you to inspect).\n").ConfigureAwait(false);
 
-        var settings = new RunnerSettings(demo.Checkout, demo.Runs, ollama, ollama is null ? cassette : null, demo.State, record is null ? null : Path.GetFullPath(record));
+        var settings = new RunnerSettings(
+            demo.Checkout, demo.Runs, ollama, ollama is null ? cassette : null, demo.State, record is null ? null : Path.GetFullPath(record), set);
         using var host = await RunnerHost.StartAsync(settings, cancellationToken).ConfigureAwait(false);
         await EnvironmentPreflight.CheckAsync(host, cancellationToken).ConfigureAwait(false);
 
@@ -77,7 +81,7 @@ internal static class DemoCommand
 
         foreach (var outcome in outcomes)
         {
-            await output.WriteLineAsync($"\n== {outcome.Request.Id}: {outcome.Request.Text}").ConfigureAwait(false);
+            await output.WriteLineAsync("\n== " + TerminalText.Line($"{outcome.Request.Id}: {outcome.Request.Text}")).ConfigureAwait(false);
             await output.WriteLineAsync(OutcomeSummary.Render(outcome)).ConfigureAwait(false);
         }
 

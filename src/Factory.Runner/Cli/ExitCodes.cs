@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
+
+    /// <summary>An unexpected exception: a bug in Factory (EX_SOFTWARE, as sysexits.h names it).</summary>
+    public const int InternalError = 70;
 }

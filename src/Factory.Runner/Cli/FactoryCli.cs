@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Runtime.InteropServices;
 using Factory.Dataflow.Chat.Preflight;
 using Factory.Dataflow.Sandbox;
@@ -8,15 +9,23 @@ namespace Factory.Runner.Cli;
 /// <summary>The <c>factory</c> command line: parses, runs one command, maps failures to exit codes.</summary>
 internal static class FactoryCli
 {
+    /// <summary>The name users type (the tool's command name), which every usage line shows.</summary>
+    public const string CommandName = "factory";
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("Factory: plain-language feature requests to validated, tested, reviewed changes on a git repository.\n" +
-            "Exit codes: 0 approved (batch: every request approved), 1 rejected or failed, 2 usage or environment error, 130 stopped by Ctrl-C.")
+        // A plain Command rather than RootCommand, which names itself after the executable ("Factory.Runner" when
+        // installed as a .NET tool); the help and version options RootCommand would add are added here.
+        var root = new Command(CommandName, "Factory: plain-language feature requests to validated, tested, reviewed changes on a git repository.\n" +
+            "Exit codes: 0 approved (batch: every request approved), 1 rejected or failed, 2 usage or environment error, 130 stopped by Ctrl-C, 70 internal error.")
         {
+            new HelpOption(),
+            new VersionOption(),
             RunCommand.Create(output),
             BatchCommand.Create(output),
             ReportCommand.Create(output),
             DemoCommand.Create(output),
+            Queue.WorkerCommand.Create(output),
         };
 
         var parse = root.Parse(args);

@@ -15,11 +15,15 @@ internal static class ReportCommand
 
     public static Command Create(TextWriter output)
     {
-        var runs = new Argument<string>("runs-dir") { Description = "A runs folder (one run directory with trace.jsonl per request)." };
+        var runs = new Argument<string?>("runs-dir") { Description = "A runs folder (one run directory with trace.jsonl per request); with --remote, where the outcomes are collected.", Arity = ArgumentArity.ZeroOrOne };
         var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML page with charts to this file (viewable offline)." };
-        var command = new Command("report", "Per-stage latency, tokens, cost, retries and eval failures; outcomes; the request with most BUILD attempts.") { runs, html };
-        command.SetAction((parse, cancellationToken) =>
-            FactoryCli.Guard(() => WriteAsync(parse.GetValue(runs)!, parse.GetValue(html), output, cancellationToken), cancellationToken));
+        var remote = Queue.QueueCliOptions.Remote(required: false);
+        var command = new Command("report", "Per-stage latency, tokens, cost, retries and eval failures; outcomes; the request with most BUILD attempts.") { runs, html, remote };
+        command.SetAction((parse, cancellationToken) => FactoryCli.Guard(
+            () => parse.GetValue(remote) is { } url
+                ? Queue.RemoteReport.WriteAsync(url, parse.GetValue(runs), parse.GetValue(html), output, cancellationToken)
+                : WriteAsync(parse.GetValue(runs) ?? throw new RunnerException("report needs a runs folder, or --remote GIT-URL for the outcomes of shared workers."), parse.GetValue(html), output, cancellationToken),
+            cancellationToken));
         return command;
     }
 
@@ -37,7 +41,7 @@ internal static class ReportCommand
         var json = Path.Combine(full, JsonFileName);
         await File.WriteAllTextAsync(json, JsonReportRenderer.Render(report), cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync(MarkdownReportRenderer.Render(report)).ConfigureAwait(false);
-        await output.WriteLineAsync($"JSON: {json}").ConfigureAwait(false);
+        await output.WriteLineAsync($"JSON: {TerminalText.Line(json)}").ConfigureAwait(false);
         if (htmlFile is not null)
         {
             var page = Path.GetFullPath(htmlFile);
@@ -47,7 +51,7 @@ internal static class ReportCommand
             }
 
             await HtmlReportWriter.WriteAsync(traces, page, cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"HTML: {page}").ConfigureAwait(false);
+            await output.WriteLineAsync($"HTML: {TerminalText.Line(page)}").ConfigureAwait(false);
         }
         return ExitCodes.Approved;
     }

@@ -18,14 +18,16 @@ internal static class RunCommand
         var runs = CommonOptions.Runs(required: false);
         var ollama = CommonOptions.Ollama();
         var id = new Option<string?>("--id") { Description = "The request id (names the branch factory/<id>); default: derived from the text." };
-        var command = new Command("run", "Run one request through PLAN, SCOUT, BUILD, VALIDATE, TEST and REVIEW.") { request, repo, runs, ollama, id };
+        var set = CommonOptions.Set();
+        var command = new Command("run", "Run one request through PLAN, SCOUT, BUILD, VALIDATE, TEST and REVIEW.") { request, repo, runs, ollama, id, set };
         command.SetAction((parse, cancellationToken) => FactoryCli.Guard(() =>
         {
             var text = parse.GetValue(request)!;
             var requestId = parse.GetValue(id);
             var feature = requestId is null ? FeatureRequest.FromText(text) : Request(requestId, text);
             var settings = new RunnerSettings(
-                CommonOptions.RequireFolder(parse.GetValue(repo)!, "--repo"), parse.GetValue(runs) ?? "runs", parse.GetValue(ollama));
+                CommonOptions.RequireFolder(parse.GetValue(repo)!, "--repo"), parse.GetValue(runs) ?? "runs", parse.GetValue(ollama),
+                Set: CommonOptions.Settings(parse.GetValue(set)));
             return RunAsync(feature, settings, output, cancellationToken);
         }, cancellationToken));
         return command;

@@ -1,4 +1,6 @@
 using Factory.Dataflow.Chat.Preflight;
+using Factory.Dataflow.Gates;
+using Factory.Dataflow.Toolchains.Python;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Workspace;
 using Factory.Runner.Cli;
@@ -17,7 +19,7 @@ internal static class EnvironmentPreflight
     {
         var options = host.Options();
         await CheckRepositoryAsync(host, options.Workspace.RepositoryPath).ConfigureAwait(false);
-        await CheckGatesAsync(host, options.Gates.PythonInterpreter, cancellationToken).ConfigureAwait(false);
+        await CheckGatesAsync(host, options.Workspace.RepositoryPath, options.Gates.PythonInterpreter, cancellationToken).ConfigureAwait(false);
         if (options.ReplayCassette is null)
         {
             try
@@ -49,18 +51,36 @@ internal static class EnvironmentPreflight
         }
     }
 
-    private static async Task CheckGatesAsync(IHost host, string python, CancellationToken cancellationToken)
+    private static async Task CheckGatesAsync(IHost host, string repository, string python, CancellationToken cancellationToken)
     {
+        GateConfig config;
+        try
+        {
+            config = await GateConfig.LoadAsync(repository, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GateEnvironmentException exception)
+        {
+            throw new RunnerException($"The gate configuration of {repository} cannot be used: {exception.Message}", exception);
+        }
+
         var scratch = Directory.CreateTempSubdirectory("factory-preflight-");
         try
         {
+            // Only what the configured gates run: a Flask project's gates need no fastapi or httpx.
             var runner = host.Services.GetRequiredService<SandboxedRunner>();
-            var ruff = await runner.RunAsync(new SandboxCommand("ruff", ["--version"], scratch.FullName), cancellationToken).ConfigureAwait(false);
-            Require(ruff, "ruff --version");
-            var modules = await runner.RunAsync(
-                new SandboxCommand(python, ["-c", "import mypy, pytest, pytest_cov, fastapi, httpx"], scratch.FullName), cancellationToken)
-                .ConfigureAwait(false);
-            Require(modules, $"{python} -c 'import mypy, pytest, pytest_cov, fastapi, httpx'");
+            foreach (var executable in PythonGateRequirements.Executables(config))
+            {
+                var version = await runner.RunAsync(new SandboxCommand(executable, ["--version"], scratch.FullName), cancellationToken).ConfigureAwait(false);
+                Require(version, $"{executable} --version");
+            }
+
+            var modules = PythonGateRequirements.Modules(config);
+            if (modules.Count > 0)
+            {
+                var import = "import " + string.Join(", ", modules);
+                var result = await runner.RunAsync(new SandboxCommand(python, ["-c", import], scratch.FullName), cancellationToken).ConfigureAwait(false);
+                Require(result, $"{python} -c '{import}'");
+            }
         }
         catch (GateEnvironmentException exception)
         {

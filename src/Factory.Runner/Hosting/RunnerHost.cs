@@ -10,9 +10,9 @@ using Microsoft.Extensions.Options;
 namespace Factory.Runner.Hosting;
 
 /// <summary>
-/// Builds the generic host a command runs in: configuration from appsettings.json (next to the tool and in the current
-/// folder), the environment (<c>Factory__...</c>) and the command's options, in that order of strength; console logging
-/// to stderr; the pipeline from <see cref="FactoryServiceCollectionExtensions.AddFactoryPipeline(IServiceCollection, IConfiguration)"/>.
+/// Builds the generic host a command runs in: configuration from <see cref="RunnerConfiguration"/> (the tool's folder,
+/// the user's configuration, the environment, the command line; never the current folder or the repository); console
+/// logging to stderr; the pipeline from <see cref="FactoryServiceCollectionExtensions.AddFactoryPipeline(IServiceCollection, IConfiguration)"/>.
 /// </summary>
 internal static class RunnerHost
 {
@@ -23,18 +23,20 @@ internal static class RunnerHost
             DisableDefaults = true,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(settings.ToConfiguration());
+        RunnerConfiguration.Add(builder.Configuration, settings);
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         // Logs go to stderr so that stdout holds only the command's own output (the report, the summary).
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+
+            // Plain text: stderr goes through the escaping writer, which would show color codes as text.
+            o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+        });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         var registration = builder.Services.AddFactoryPipeline(builder.Configuration);
         if (settings.RecordCassette is { } cassette)
@@ -54,7 +56,7 @@ internal static class RunnerHost
             host.Dispose();
             throw new RunnerException(
                 "The configuration is not usable:\n- " + string.Join("\n- ", exception.Failures) +
-                "\nFix the option, appsettings.json or Factory__... environment variable named above.", exception);
+                $"\nFix the option, {RunnerConfiguration.UserFile()} or Factory__... environment variable named above.", exception);
         }
     }
 

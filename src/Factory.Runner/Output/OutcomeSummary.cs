@@ -1,10 +1,14 @@
 using System.Globalization;
 using System.Text;
 using Factory.Dataflow;
+using Factory.Dataflow.Reporting;
 
 namespace Factory.Runner.Output;
 
-/// <summary>The summary printed after <c>factory run</c>: one row per stage attempt, then the outcome, branch and run directory.</summary>
+/// <summary>
+/// The summary printed after <c>factory run</c>: one row per stage attempt, then the outcome, branch and run directory.
+/// Text that came from a model or a tool is escaped (<see cref="TerminalText"/>): one-line fields stay one line.
+/// </summary>
 internal static class OutcomeSummary
 {
     private static readonly string[] Header = ["stage", "model", "tokens in", "tokens out", "ms", "retries", "eval"];
@@ -15,7 +19,7 @@ internal static class OutcomeSummary
         rows.AddRange(outcome.Stages.Select(s => new[]
         {
             s.Stage.ToDisplayName(),
-            s.ServedBy ?? s.Model ?? "-",
+            TerminalText.Line(s.ServedBy ?? s.Model ?? "-"),
             s.TokensIn.ToString(CultureInfo.InvariantCulture),
             s.TokensOut.ToString(CultureInfo.InvariantCulture),
             s.Ms.ToString(CultureInfo.InvariantCulture),
@@ -33,11 +37,12 @@ internal static class OutcomeSummary
         text.AppendLine(CultureInfo.InvariantCulture, $"outcome: {outcome.StatusName}");
         if (outcome.Reason is { } reason)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"reason: {reason.Trim()}");
+            // Multi-line by design (REVIEW's reasons, a gate's output), so newlines stay.
+            text.AppendLine(CultureInfo.InvariantCulture, $"reason: {TerminalText.Escape(reason.Trim())}");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"branch: {outcome.Branch ?? "(none)"}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"run directory: {outcome.RunDirectory ?? "(none)"}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"branch: {TerminalText.Line(outcome.Branch ?? "(none)")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"run directory: {TerminalText.Line(outcome.RunDirectory ?? "(none)")}");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"tokens: {outcome.TokensSpent}, cost: {outcome.CostSpent:0.####}, BUILD attempts: {outcome.BuildAttempts}, {outcome.Seconds:0.0} s");
         return text.ToString();

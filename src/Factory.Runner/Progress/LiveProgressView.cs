@@ -1,4 +1,5 @@
 using Factory.Dataflow;
+using Factory.Dataflow.Reporting;
 using Spectre.Console;
 
 namespace Factory.Runner.Progress;
@@ -9,6 +10,7 @@ namespace Factory.Runner.Progress;
 /// </summary>
 internal sealed class LiveProgressView : IProgressView
 {
+    private const int ShownNotes = 3;
     private static readonly string[] Stages = ["plan", "scout", "build", "validate", "test", "review"];
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (int Done, int Failed)> _stages = Stages.ToDictionary(s => s, _ => (0, 0), StringComparer.Ordinal);
@@ -73,7 +75,7 @@ internal sealed class LiveProgressView : IProgressView
             else
             {
                 _notApproved++;
-                _notes.Add($"{outcome.Request.Id}: {outcome.StatusName}");
+                AddNote($"{outcome.Request.Id}: {outcome.StatusName}");
             }
         }
     }
@@ -82,7 +84,7 @@ internal sealed class LiveProgressView : IProgressView
     {
         lock (_gate)
         {
-            _notes.Add(message);
+            AddNote(message);
         }
     }
 
@@ -93,11 +95,21 @@ internal sealed class LiveProgressView : IProgressView
         _stop.Dispose();
     }
 
+    // Only the last few notes are shown; a long batch must not keep every one.
+    private void AddNote(string note)
+    {
+        _notes.Add(note);
+        if (_notes.Count > ShownNotes)
+        {
+            _notes.RemoveAt(0);
+        }
+    }
+
     private Table Render(string title)
     {
         lock (_gate)
         {
-            var table = new Table().Title(Markup.Escape(title)).AddColumns("stage", "done", "failed", "in flight / waiting");
+            var table = new Table().Title(Markup.Escape(TerminalText.Line(title))).AddColumns("stage", "done", "failed", "in flight / waiting");
             foreach (var stage in Stages)
             {
                 var (done, failed) = _stages[stage];
@@ -106,8 +118,9 @@ internal sealed class LiveProgressView : IProgressView
                     failed.ToString(System.Globalization.CultureInfo.InvariantCulture), waiting.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
-            table.Caption(Markup.Escape($"approved {_approved}, not approved {_notApproved}, in flight {_next.Count}" +
-                (_notes.Count == 0 ? "" : " | " + string.Join(" | ", _notes.TakeLast(3)))));
+            // The notes carry request ids and outcome text: escaped as text (no control characters) and as markup.
+            table.Caption(Markup.Escape(TerminalText.Line($"approved {_approved}, not approved {_notApproved}, in flight {_next.Count}" +
+                (_notes.Count == 0 ? "" : " | " + string.Join(" | ", _notes)))));
             return table;
         }
     }

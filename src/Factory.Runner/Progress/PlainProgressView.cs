@@ -1,4 +1,5 @@
 using Factory.Dataflow;
+using Factory.Dataflow.Reporting;
 
 namespace Factory.Runner.Progress;
 
@@ -20,18 +21,20 @@ internal sealed class PlainProgressView(TextWriter output) : IProgressView
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>The first line of <paramref name="text"/>, shortened to 160 characters, as one escaped line.</summary>
     internal static string FirstLine(string text)
     {
-        var line = text.Split('\n', 2)[0].Trim();
+        var line = TerminalText.Line(text.Split('\n', 2)[0].Trim());
         return line.Length <= 160 ? line : line[..157] + "...";
     }
 
     private void Write(string line)
     {
-        // Events arrive from the graph's blocks concurrently; whole lines only.
+        // Events arrive from the graph's blocks concurrently; whole lines only, each one line even when a request's
+        // text or a model's reply holds newlines or escape sequences.
         lock (_gate)
         {
-            output.WriteLine(line);
+            output.WriteLine(TerminalText.Line(line));
             output.Flush();
         }
     }

@@ -49,7 +49,10 @@ public sealed class FullPipelineTests
         var builds = server.ChatRequestsFor(ScriptedModels.Build).Where(r => r.AllText.Contains("/health", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, builds.Count);
         Assert.DoesNotContain("Incompatible return value type", builds[0].AllText, StringComparison.Ordinal);
-        Assert.Contains(mypyText.Trim(), builds[1].AllText, StringComparison.Ordinal);
+        // The failing tool's section reaches BUILD exactly as printed; the passing one is reduced to a line.
+        var mypySection = mypyText[mypyText.IndexOf("--- mypy", StringComparison.Ordinal)..].Trim();
+        Assert.Contains(mypySection, builds[1].AllText, StringComparison.Ordinal);
+        Assert.Contains("--- ruff check . passed ---", builds[1].AllText, StringComparison.Ordinal);
         Assert.All(builds, b => Assert.Equal(0, b.Temperature));
 
         Assert.Equal("factory/health", approved.Branch);

@@ -45,11 +45,33 @@ public sealed class RunReportBuilderTests
         Assert.Equal("validate", json.RootElement.GetProperty("flakiest_stage").GetString());
     }
 
+    [Fact]
+    public void BUILD_prompt_size_is_reported_per_attempt_number_in_markdown_and_json()
+    {
+        var runs = new[]
+        {
+            Run("a", Final("approved", 2),
+                Attempt("build", 100, 10, 5) with { PromptBytes = 7000 }, Attempt("build", 100, 10, 5, attempt: 2) with { PromptBytes = 2000 }),
+            Run("b", Final("approved", 1), Attempt("build", 100, 10, 5) with { PromptBytes = 9000 }, Attempt("plan", 100, 10, 5)),
+        };
+
+        var report = RunReportBuilder.FromRuns("runs", runs);
+
+        Assert.Equal([new PromptSizeReport(1, 2, 8000, 9000), new PromptSizeReport(2, 1, 2000, 2000)], report.BuildPromptBytes);
+        var markdown = MarkdownReportRenderer.Render(report);
+        Assert.Contains("## BUILD prompt size", markdown);
+        Assert.Contains("| 1 | 2 | 8000 | 9000 |", markdown);
+        Assert.Contains("| 2 | 1 | 2000 | 2000 |", markdown);
+        using var json = JsonDocument.Parse(JsonReportRenderer.Render(report));
+        var sizes = json.RootElement.GetProperty("build_prompt_bytes");
+        Assert.Equal(2000, sizes[1].GetProperty("mean_bytes").GetInt64());
+    }
+
     private static RunTrace Run(string id, PipelineRecord? final, params StageAttemptRecord[] attempts) =>
         new(id, Path.Combine("runs", id), attempts, final, []);
 
-    private static StageAttemptRecord Attempt(string stage, long ms, long tokensIn, long tokensOut, bool ok = true, int retries = 0) =>
-        new(stage, 1, null, null, tokensIn, tokensOut, ms, retries, ok, 0m, null, default);
+    private static StageAttemptRecord Attempt(string stage, long ms, long tokensIn, long tokensOut, bool ok = true, int retries = 0, int attempt = 1) =>
+        new(stage, attempt, null, null, tokensIn, tokensOut, ms, retries, ok, 0m, null, default);
 
     private static PipelineRecord Final(string outcome, int buildAttempts) =>
         new(outcome, outcome == "approved", buildAttempts, 1, 0, 0m, null, null, null, null, default);

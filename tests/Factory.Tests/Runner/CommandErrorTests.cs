@@ -27,10 +27,9 @@ public sealed class CommandErrorTests(RunnerProcess runner)
         using var repo = SampleRepo.Create();
         await using var ollama = await FakeOllamaServer.StartAsync();
         ScriptedModels.Install(ollama);
-        var env = RunnerTestKit.Environment(repo);
-        env["Factory__Sandbox__SearchPath"] = "/nonexistent";
+        RunnerTestKit.WriteUserSettings(repo, new { Factory = new { Sandbox = new { SearchPath = "/nonexistent" } } });
 
-        var result = await runner.RunAsync(env, "run", "add x", "--repo", repo.CheckoutPath, "--ollama", ollama.BaseUri.ToString());
+        var result = await runner.RunAsync(RunnerTestKit.Environment(repo), "run", "add x", "--repo", repo.CheckoutPath, "--ollama", ollama.BaseUri.ToString());
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("A gate tool is missing", result.Error);
@@ -41,9 +40,7 @@ public sealed class CommandErrorTests(RunnerProcess runner)
     public async Task An_unreachable_ollama_is_an_environment_error_and_no_request_starts()
     {
         using var repo = SampleRepo.Create();
-        var stopped = await FakeOllamaServer.StartAsync();
-        var url = stopped.BaseUri.ToString();
-        await stopped.StopAsync();
+        var url = await RunnerTestKit.StoppedOllamaAsync();
 
         var result = await runner.RunAsync(RunnerTestKit.Environment(repo), "run", "add x", "--repo", repo.CheckoutPath, "--runs", repo.RunsPath, "--ollama", url);
 

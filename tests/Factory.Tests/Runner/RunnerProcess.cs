@@ -32,13 +32,18 @@ public sealed class RunnerProcess : IDisposable
     public Task<RunResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
         StartRunner(environment, arguments).WaitAsync(Generous);
 
+    /// <summary>Runs the runner to its end in <paramref name="workingDirectory"/>.</summary>
+    public Task<RunResult> RunInAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        Start("dotnet", [Dll, .. arguments], environment, workingDirectory).WaitAsync(Generous);
+
     /// <summary>Starts the runner; the caller waits for it or kills it.</summary>
     public Running StartRunner(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
         Start("dotnet", [Dll, .. arguments], environment);
 
     public void Dispose() => _output.Dispose();
 
-    private static Running Start(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    /// <summary>Starts <paramref name="file"/> (e.g. a wrapper that measures the runner) with the runner's environment.</summary>
+    public static Running Start(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -46,6 +51,7 @@ public sealed class RunnerProcess : IDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments)
         {
@@ -67,6 +73,8 @@ public sealed class RunnerProcess : IDisposable
     {
         private readonly StringBuilder _stdout = new();
         private readonly StringBuilder _stderr = new();
+        private readonly MemoryStream _rawStdout = new();
+        private readonly MemoryStream _rawStderr = new();
         private readonly Task _reading;
         private readonly List<(Func<string, bool> Done, TaskCompletionSource Signal)> _waiters = [];
 
@@ -74,7 +82,7 @@ public sealed class RunnerProcess : IDisposable
         {
             Process = process;
             process.StandardInput.Close();
-            _reading = Task.WhenAll(Pump(process.StandardOutput, _stdout), Pump(process.StandardError, _stderr));
+            _reading = Task.WhenAll(Pump(process.StandardOutput, _stdout, _rawStdout), Pump(process.StandardError, _stderr, _rawStderr));
         }
 
         public Process Process { get; }
@@ -121,7 +129,7 @@ public sealed class RunnerProcess : IDisposable
             }
 
             await _reading;
-            return new RunResult(Process.ExitCode, Output, _stderr.ToString());
+            return new RunResult(Process.ExitCode, Output, _stderr.ToString(), _rawStdout.ToArray(), _rawStderr.ToArray());
         }
 
         /// <summary>Sends SIGINT, as Ctrl-C in a terminal does.</summary>
@@ -141,13 +149,21 @@ public sealed class RunnerProcess : IDisposable
             Process.Dispose();
         }
 
-        private async Task Pump(StreamReader reader, StringBuilder into)
+        private async Task Pump(StreamReader reader, StringBuilder into, MemoryStream raw)
         {
-            while (await reader.ReadLineAsync() is { } line)
+            // The bytes exactly as the process wrote them (a line reader would take a lone carriage return for a line
+            // end), decoded as they come for the text views.
+            var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetDecoder();
+            var bytes = new byte[16 * 1024];
+            var chars = new char[bytes.Length + 1];
+            int read;
+            while ((read = await reader.BaseStream.ReadAsync(bytes)) > 0)
             {
+                raw.Write(bytes, 0, read);
+                var count = decoder.GetChars(bytes, 0, read, chars, 0);
                 lock (into)
                 {
-                    into.AppendLine(line);
+                    into.Append(chars, 0, count);
                     if (ReferenceEquals(into, _stdout))
                     {
                         var text = into.ToString();
@@ -163,8 +179,8 @@ public sealed class RunnerProcess : IDisposable
     }
 }
 
-/// <summary>How a runner process ended.</summary>
-public sealed record RunResult(int ExitCode, string Output, string Error)
+/// <summary>How a runner process ended: its exit code, its output as text, and the same output as the bytes it wrote.</summary>
+public sealed record RunResult(int ExitCode, string Output, string Error, byte[] RawOutput, byte[] RawError)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
 }

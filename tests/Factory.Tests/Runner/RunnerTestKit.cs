@@ -6,11 +6,34 @@ namespace Factory.Tests.Runner;
 /// <summary>What the runner tests share: the environment pointing the runner at a test's sample repository.</summary>
 internal static class RunnerTestKit
 {
-    /// <summary>Keeps the worktrees in the sample's state folder, not in the user's ~/.local/state.</summary>
+    /// <summary>
+    /// Keeps the worktrees in the sample's state folder, not in the user's ~/.local/state, and reads the user's
+    /// configuration from the sample's own folder (see <see cref="WriteUserSettings"/>), not from ~/.config/factory.
+    /// </summary>
     public static Dictionary<string, string> Environment(SampleRepo repo) => new()
     {
         ["Factory__Workspace__StateDirectory"] = repo.StatePath,
+        ["XDG_CONFIG_HOME"] = UserConfigurationHome(repo),
     };
+
+    /// <summary>Writes <paramref name="settings"/> as the user's own appsettings.json for runs with <see cref="Environment"/>.</summary>
+    public static void WriteUserSettings(SampleRepo repo, object settings)
+    {
+        var folder = Path.Combine(UserConfigurationHome(repo), "factory");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "appsettings.json"), System.Text.Json.JsonSerializer.Serialize(settings));
+    }
+
+    private static string UserConfigurationHome(SampleRepo repo) => Path.Combine(Path.GetDirectoryName(repo.CheckoutPath)!, "config");
+
+    /// <summary>The URL of an Ollama-compatible server that has stopped: the runner's preflight stops there.</summary>
+    public static async Task<string> StoppedOllamaAsync()
+    {
+        var stopped = await FakeOllamaServer.StartAsync();
+        var url = stopped.BaseUri.ToString();
+        await stopped.StopAsync();
+        return url;
+    }
 
     /// <summary>The factory branches of the sample repository.</summary>
     public static IReadOnlyList<string> FactoryBranches(SampleRepo repo) =>

@@ -19,11 +19,24 @@ internal static partial class ScriptedModels
     private const string BaseApp = "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"/\")\ndef root() -> dict[str, str]:\n    return {\"service\": \"targetapp\"}\n";
 
     /// <summary>Installs the responders. <paramref name="latency"/> delays every reply (the server serialises them while it waits).</summary>
-    public static void Install(FakeOllamaServer server, TimeSpan? latency = null)
+    public static void Install(FakeOllamaServer server, TimeSpan? latency = null) => Install(server, _ => null, latency);
+
+    /// <summary>
+    /// Installs the responders, with <paramref name="replace"/> asked first: its reply (the system prompt says which
+    /// stage asks) is used instead of the scripted one unless it returns null.
+    /// </summary>
+    public static void Install(FakeOllamaServer server, Func<ReceivedRequest, FakeReply?> replace, TimeSpan? latency = null)
     {
-        server.Respond(General, request => Reply(request, latency));
-        server.Respond(Coder, request => Reply(request, latency));
+        server.Respond(General, request => replace(request) ?? Reply(request, latency));
+        server.Respond(Coder, request => replace(request) ?? Reply(request, latency));
     }
+
+    /// <summary>
+    /// Whether <paramref name="stage"/> (PLAN, SCOUT, BUILD, TEST or REVIEW) asks: the system prompt's first sentence
+    /// names it ("You are BUILD.", "You are an INDEPENDENT REVIEWER.").
+    /// </summary>
+    public static bool IsStage(ReceivedRequest request, string stage) =>
+        (request.Messages.FirstOrDefault(m => m.Role == "system").Content ?? "").Split('.', 2)[0].Contains(stage, StringComparison.Ordinal);
 
     private static FakeReply Reply(ReceivedRequest request, TimeSpan? latency)
     {

@@ -110,7 +110,12 @@ public class BuildStageTests
         await using var server = await FakeOllamaServer.StartAsync();
 
         // The server's usage figures: about four characters a token, and a long reply every time.
-        server.Respond(StageTestKit.BuildModel, request => FakeReply.Text(GoodEdits, promptEvalCount: request.AllText.Length / 4, evalCount: 400));
+        // Each reply differs, so every attempt writes and reaches the (failing) syntax check.
+        var replies = 0;
+        server.Respond(StageTestKit.BuildModel, request => FakeReply.Text(
+            GoodEdits.Replace("/health", $"/health{Interlocked.Increment(ref replies)}", StringComparison.Ordinal),
+            promptEvalCount: request.AllText.Length / 4,
+            evalCount: 400));
         using var factory = StageChatFactory.ForOllama(StageTestKit.Options(server, o => o.Stages.Build.MaxOutputTokens = 512));
         await using var workspace = new TempFolderWorkspace(("app/main.py", MainPy));
         var budget = new RequestBudget(maxTokens);

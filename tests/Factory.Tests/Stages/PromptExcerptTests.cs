@@ -26,9 +26,9 @@ public sealed class PromptExcerptTests
 
         Assert.True(result.Ok, result.Detail);
         var prompt = Assert.Single(server.ChatRequests).AllText;
-        Assert.Contains("FILE app/environ: not readable", prompt);
-        Assert.Contains("FILE app/passwd: not readable", prompt);
-        Assert.Contains("CURRENT CONTENT OF app/main.py", prompt);
+        Assert.Contains("FILE app/environ: cannot be read", prompt);
+        Assert.Contains("FILE app/passwd: cannot be read", prompt);
+        Assert.Contains("X = 1", prompt);
         Assert.DoesNotContain("PATH=", prompt);
         Assert.DoesNotContain("root:", prompt);
     }

@@ -36,6 +36,10 @@ public sealed class ConfinedReadTests : IAsyncLifetime
         Link(Path.Combine(folder, "hop"), string.Concat(Enumerable.Repeat("../", depth + 1)));
         Link(Path.Combine(folder, "host"), "hop/" + string.Concat(Enumerable.Repeat("../", depth)) + "etc/passwd");
         DeepChain = Path.Combine(folder, "host");
+
+        // The same as a folder: the last component (passwd) is a plain file, so only the folder link on the way leads out.
+        Link(Path.Combine(folder, "hostdir"), "hop/" + string.Concat(Enumerable.Repeat("../", depth)) + "etc");
+        DeepFolderChain = Path.Combine(folder, "hostdir", "passwd");
         _repo.Git("add", "app");
         _repo.Git("commit", "--quiet", "-m", "links");
         var provider = new GitWorkspaceProvider(new GitWorkspaceOptions { RepositoryPath = _repo.CheckoutPath, StateDirectory = _repo.StatePath });
@@ -44,6 +48,9 @@ public sealed class ConfinedReadTests : IAsyncLifetime
 
     /// <summary>The link of the deep chain that leads to /etc/passwd while its text looks inside.</summary>
     private string DeepChain { get; set; } = "";
+
+    /// <summary>A path through a folder link of the same kind, ending at /etc/passwd.</summary>
+    private string DeepFolderChain { get; set; } = "";
 
     private string WorktreeRoot => Path.Combine(_repo.StatePath, "worktrees", "reads");
 
@@ -76,16 +83,31 @@ public sealed class ConfinedReadTests : IAsyncLifetime
     [Fact]
     public async Task A_link_chain_that_looks_inside_on_paper_but_leads_to_a_host_file_is_refused()
     {
-        // The link really does lead to the host's /etc/passwd: an unconfined read gets it.
+        // The links really do lead to the host's /etc/passwd: an unconfined read gets it.
         Assert.Contains("root:", File.ReadAllText(Path.Combine(_workspace.RootPath, DeepChain)));
+        Assert.Contains("root:", File.ReadAllText(Path.Combine(_workspace.RootPath, DeepFolderChain)));
         var tools = new ScoutTools(new WorktreeFiles(_workspace), new ScoutToolOptions());
 
-        var error = await Assert.ThrowsAsync<ConfinedPathException>(() => _workspace.ReadFileAsync(DeepChain, 4096, None).AsTask());
-        var scout = await tools.ReadFile(DeepChain);
+        foreach (var path in new[] { DeepChain, DeepFolderChain })
+        {
+            var error = await Assert.ThrowsAsync<ConfinedPathException>(() => _workspace.ReadFileAsync(path, 4096, None).AsTask());
+            var scout = await tools.ReadFile(path);
 
-        Assert.Contains("outside the worktree", error.Message);
-        Assert.StartsWith("error:", scout);
-        Assert.DoesNotContain("root:", scout);
+            Assert.Contains("outside the worktree", error.Message);
+            Assert.StartsWith("error:", scout);
+            Assert.DoesNotContain("root:", scout);
+        }
+    }
+
+    [Fact]
+    public void The_project_detector_reads_through_the_same_confinement()
+    {
+        var files = new Factory.Dataflow.Toolchains.Python.Detection.ProjectFiles(_workspace.RootPath, null);
+
+        Assert.Null(files.Read(DeepChain));
+        Assert.Null(files.Read(DeepFolderChain));
+        Assert.Null(files.Read("app/environ"));
+        Assert.Contains("FastAPI", files.Read("app/main.py"));
     }
 
     [Fact]

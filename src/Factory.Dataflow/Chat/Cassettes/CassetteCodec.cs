@@ -5,11 +5,9 @@ using Microsoft.Extensions.AI;
 
 namespace Factory.Dataflow.Chat.Cassettes;
 
-/// <summary>Converts between M.E.AI messages and cassette records, and reads and writes cassette files.</summary>
+/// <summary>Converts between M.E.AI messages and cassette records, and reads cassette files (<see cref="CassetteAppender"/> writes them).</summary>
 internal static class CassetteCodec
 {
-    private static readonly JsonSerializerOptions FileJson = new() { WriteIndented = true };
-
     public static CassetteRequest ToRecord(IEnumerable<ChatMessage> messages, ChatOptions? options) => new()
     {
         Model = options?.ModelId,
@@ -71,17 +69,6 @@ internal static class CassetteCodec
         }
 
         return file;
-    }
-
-    public static void Save(string path, CassetteFile file)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(folder);
-
-        // Write then move, so a crash mid-write never leaves a half cassette behind.
-        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temp, JsonSerializer.Serialize(file, FileJson));
-        File.Move(temp, path, overwrite: true);
     }
 
     private static CassetteMessage ToRecord(ChatMessage message) => new()

@@ -4,13 +4,15 @@ using Microsoft.Extensions.AI;
 namespace Factory.Dataflow.Chat.Cassettes;
 
 /// <summary>
-/// Middleware that records every request and reply passing through it to a cassette file (JSON), rewritten after
-/// each call so the cassette is complete even if the run dies. Replay it with <see cref="ReplayChatClient"/>.
+/// Middleware that records every request and reply passing through it to a cassette file (JSON), appended after each
+/// call so the cassette is complete between calls even if the run dies. Nothing is kept in memory: a long batch of
+/// large replies costs disk, not Factory's memory, and each call writes only its own entry. Replay it with
+/// <see cref="ReplayChatClient"/>.
 /// </summary>
 public sealed class RecordingChatClient : DelegatingChatClient
 {
     private readonly Lock _gate = new();
-    private readonly CassetteFile _cassette = new();
+    private readonly CassetteAppender _file;
     private readonly string _endpoint;
 
     /// <summary>Records calls to <paramref name="innerClient"/> into <paramref name="cassettePath"/> (overwritten).</summary>
@@ -20,7 +22,7 @@ public sealed class RecordingChatClient : DelegatingChatClient
         ArgumentException.ThrowIfNullOrWhiteSpace(cassettePath);
         CassettePath = Path.GetFullPath(cassettePath);
         _endpoint = innerClient.GetService<ChatClientMetadata>()?.ProviderUri?.ToString() ?? "(unknown endpoint)";
-        CassetteCodec.Save(CassettePath, _cassette);
+        _file = CassetteAppender.Create(CassettePath);
     }
 
     /// <summary>The cassette file.</summary>
@@ -59,11 +61,10 @@ public sealed class RecordingChatClient : DelegatingChatClient
             Response = CassetteCodec.ToRecord(response, $"{response.ModelId ?? options?.ModelId}@{_endpoint}"),
         };
 
-        // Calls from concurrent requests finish in any order; the lock keeps the list and the file consistent.
+        // Calls from concurrent requests finish in any order; the lock keeps the file consistent.
         lock (_gate)
         {
-            _cassette.Entries.Add(entry);
-            CassetteCodec.Save(CassettePath, _cassette);
+            _file.Append(entry);
         }
     }
 }

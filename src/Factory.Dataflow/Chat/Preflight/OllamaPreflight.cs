@@ -33,7 +33,9 @@ public static class OllamaPreflight
         ArgumentNullException.ThrowIfNull(baseUri);
         ArgumentNullException.ThrowIfNull(models);
         var ownsClient = httpClient is null;
-        var http = httpClient ?? new HttpClient();
+
+        // The model list is small; a server that sends more than a reply may hold is refused rather than buffered.
+        var http = httpClient ?? new HttpClient { MaxResponseContentBufferSize = OllamaOptions.DefaultMaxReplyBytes };
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -76,29 +76,8 @@ public sealed partial class FactoryWorker : BackgroundService
     /// Stops taking requests at once; lets those in flight run until <paramref name="cancellationToken"/> (the host's
     /// shutdown timeout) fires, then cancels them; returns when every one has its outcome.
     /// </summary>
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await using (cancellationToken.Register(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort).ConfigureAwait(false))
-        {
-            // The base cancels the intake and waits for ExecuteAsync, but gives up when the token fires.
-            await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        // Past the timeout the requests are cancelled, and a cancelled request ends quickly; wait for those outcomes
-        // too, so nothing is left running and none is lost when the host moves on.
-        _abort.Cancel();
-        if (ExecuteTask is { } execute)
-        {
-            try
-            {
-                await execute.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // The intake's own cancellation; the outcomes were still published.
-            }
-        }
-    }
+    public override Task StopAsync(CancellationToken cancellationToken) =>
+        GracefulStop.StopAsync(base.StopAsync, _abort, () => ExecuteTask, cancellationToken);
 
     /// <inheritdoc />
     public override void Dispose()

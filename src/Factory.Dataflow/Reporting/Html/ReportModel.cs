@@ -14,7 +14,8 @@ internal sealed record ReportModel(
     [property: JsonPropertyName("stages")] IReadOnlyList<string> Stages,
     [property: JsonPropertyName("maxTimelineRows")] int MaxTimelineRows,
     [property: JsonPropertyName("runs")] IReadOnlyList<ReportModel.Run> Runs,
-    [property: JsonPropertyName("problems")] IReadOnlyList<string> Problems)
+    [property: JsonPropertyName("problems")] IReadOnlyList<string> Problems,
+    [property: JsonPropertyName("workers")] IReadOnlyList<ReportModel.Worker> Workers)
 {
     private static readonly string[] PipelineOrder = ["plan", "scout", "build", "validate", "test", "review"];
 
@@ -29,7 +30,8 @@ internal sealed record ReportModel(
             stages,
             options.MaxTimelineRows,
             [.. runs.Select(ToRun)],
-            [.. runs.SelectMany(r => r.Problems)]);
+            [.. runs.SelectMany(r => r.Problems)],
+            [.. WorkerReport.FromRunDirectories(runs.Select(r => r.RunDirectory)).Select(w => new Worker(w.Worker, w.Requests, w.Approved, w.Seconds))]);
     }
 
     private static Run ToRun(RunTrace trace)
@@ -46,7 +48,7 @@ internal sealed record ReportModel(
         foreach (var a in trace.Attempts)
         {
             var start = origin is { } o && a.Started is { } s ? (s - o).TotalMilliseconds : cursor;
-            attempts.Add(new Attempt(a.Stage, a.Attempt, Math.Max(0, start), a.Ms, a.EvalOk, a.Retries, a.TokensIn + a.TokensOut, a.Model));
+            attempts.Add(new Attempt(a.Stage, a.Attempt, Math.Max(0, start), a.Ms, a.EvalOk, a.Retries, a.TokensIn + a.TokensOut, a.Model, a.PromptBytes));
             cursor = Math.Max(cursor, start + a.Ms);
         }
 
@@ -64,7 +66,14 @@ internal sealed record ReportModel(
         [property: JsonPropertyName("reason")] string? Reason,
         [property: JsonPropertyName("attempts")] IReadOnlyList<Attempt> Attempts);
 
-    /// <summary>One stage attempt: <c>start</c> is ms from the run's start.</summary>
+    /// <summary>One queue worker's share, when the runs were collected from a shared remote.</summary>
+    internal sealed record Worker(
+        [property: JsonPropertyName("name")] string Name,
+        [property: JsonPropertyName("requests")] int Requests,
+        [property: JsonPropertyName("approved")] int Approved,
+        [property: JsonPropertyName("seconds")] double Seconds);
+
+    /// <summary>One stage attempt: <c>start</c> is ms from the run's start; <c>promptBytes</c> is BUILD's prompt size, or null.</summary>
     internal sealed record Attempt(
         [property: JsonPropertyName("stage")] string Stage,
         [property: JsonPropertyName("attempt")] int Number,
@@ -73,5 +82,6 @@ internal sealed record ReportModel(
         [property: JsonPropertyName("ok")] bool Ok,
         [property: JsonPropertyName("retries")] int Retries,
         [property: JsonPropertyName("tokens")] long Tokens,
-        [property: JsonPropertyName("model")] string? Model);
+        [property: JsonPropertyName("model")] string? Model,
+        [property: JsonPropertyName("promptBytes")] long? PromptBytes);
 }

@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Factory.Dataflow.Chat;
 using Factory.Dataflow.Prompts;
+using Factory.Dataflow.Stages.Build.Edits;
+using Factory.Dataflow.Stages.Build.Views;
 using Factory.Dataflow.Stages.Scout;
 using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
@@ -10,26 +10,29 @@ using Microsoft.Extensions.AI;
 namespace Factory.Dataflow.Stages.Build;
 
 /// <summary>
-/// BUILD: spec, SCOUT's brief, the cited files' current content and the previous failure's exact text to whole-file
-/// edits (prompt Prompts/build.md, run cold), written only through the workspace's jailed writer. Eval: every written
-/// Python file parses, checked by <see cref="ISyntaxChecker"/>. An unreadable reply, a refusal, a refused write or a
-/// syntax error is a failure whose detail the graph sends back as the next attempt's feedback.
+/// BUILD: spec, SCOUT's brief, the cited files (whole when short, otherwise numbered regions and an outline) and, on a
+/// retry, what the request changed so far and the previous failure, to edits (prompt Prompts/build.md, run cold): whole
+/// files, or exact passages and their replacements. The edits are applied in memory and the resulting whole files are
+/// written only through the workspace's jailed writer. Eval: every written Python file parses, checked by
+/// <see cref="ISyntaxChecker"/>. An unreadable reply, a refusal, a passage that matches nothing or more than once, a
+/// refused write or a syntax error is a failure whose detail the graph sends back as the next attempt's feedback.
+/// The prompt's size goes into the trace as <c>prompt_bytes</c>.
 /// </summary>
 public sealed class BuildStage : IFactoryStage
 {
-    private static readonly JsonSerializerOptions BriefJson = new() { WriteIndented = true };
     private readonly StageChat _chat;
     private readonly ISyntaxChecker _syntaxChecker;
     private readonly BuildStageOptions _options;
 
     /// <summary>Creates BUILD, e.g. <c>new BuildStage(factory.Create(StageName.Build), pythonSyntaxChecker)</c>.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
     public BuildStage(StageChat chat, ISyntaxChecker syntaxChecker, BuildStageOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(chat);
         ArgumentNullException.ThrowIfNull(syntaxChecker);
         _chat = chat;
         _syntaxChecker = syntaxChecker;
-        _options = options ?? new BuildStageOptions();
+        _options = (options ?? new BuildStageOptions()).Validated();
     }
 
     /// <inheritdoc />
@@ -38,12 +41,20 @@ public sealed class BuildStage : IFactoryStage
         ArgumentNullException.ThrowIfNull(context);
         var spec = context.RequireSpec();
         var workspace = context.RequireWorkspace();
+        var current = new CurrentFiles(workspace);
+        CurrentFile Read(string path) => current.Read(path, cancellationToken);
+
+        // A retry sees what the request has changed so far; the first attempt has changed nothing. The files are the ones
+        // git names (-z): a content line that looks like a diff header names none.
+        var changed = context.Feedback is null ? [] : await ChangedRegionsAsync(workspace, cancellationToken).ConfigureAwait(false);
+        await current.LoadAsync([.. context.Brief?.Files ?? [], .. changed.Select(c => c.Path)], cancellationToken).ConfigureAwait(false);
+        var prompt = new BuildPrompt(_options, Read);
         List<ChatMessage> messages =
         [
             new(ChatRole.System, PromptLibrary.Get("build")),
-            new(ChatRole.User, await UserMessageAsync(spec, context.Brief, workspace, context.Feedback, context.FeedbackFrom, cancellationToken)
-                .ConfigureAwait(false)),
+            new(ChatRole.User, prompt.Render(spec, context.Brief, context.Feedback, context.FeedbackFrom, changed)),
         ];
+        context.Usage.SetExtra("prompt_bytes", messages.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Text)));
         var answer = await _chat.AskJsonAsync(context, messages, BuildReply.Read, cancellationToken).ConfigureAwait(false);
         if (!answer.IsOk)
         {
@@ -56,7 +67,23 @@ public sealed class BuildStage : IFactoryStage
         }
 
         var edits = answer.Value.Edits;
-        var report = await workspace.WriteAsync(edits, WriterRole.Build, cancellationToken).ConfigureAwait(false);
+        context.Usage.SetExtra("search_replace_edits", edits.Count(e => e is SearchReplaceEdit));
+        await current.LoadAsync(edits.Select(e => e.Path.Trim()), cancellationToken).ConfigureAwait(false);
+        var applied = EditApplier.Apply(edits, Read, prompt.ShownWhole);
+        if (!applied.Ok)
+        {
+            return StageResult.Failure(applied.Feedback);
+        }
+
+        if (applied.Files.Count == 0)
+        {
+            // On a retry BUILD may stand by its code (a generated test was wrong, say); on the first attempt it has done nothing.
+            return context.Feedback is null
+                ? StageResult.Failure("BUILD's edits leave every file exactly as it was: nothing was changed. Make the change the specification asks for.")
+                : StageResult.Success(Array.Empty<string>(), "BUILD's edits change nothing: the code stays as the previous attempt left it.");
+        }
+
+        var report = await workspace.WriteAsync(applied.Files, WriterRole.Build, cancellationToken).ConfigureAwait(false);
         if (!report.Accepted)
         {
             return StageResult.Failure($"BUILD's edits were refused and nothing was written: {report.Rejection}");
@@ -74,65 +101,11 @@ public sealed class BuildStage : IFactoryStage
         return StageResult.Success(report.WrittenPaths, $"wrote {string.Join(", ", report.WrittenPaths)}");
     }
 
-    private async Task<string> UserMessageAsync(
-        Spec spec, ScoutBrief? brief, IFeatureWorkspace workspace, string? feedback, StageName? feedbackFrom, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<(string Path, IReadOnlyList<LineRange> Ranges)>> ChangedRegionsAsync(
+        IFeatureWorkspace workspace, CancellationToken cancellationToken)
     {
-        var text = new StringBuilder();
-        text.AppendLine("SPEC:").AppendLine(spec.ToMarkdown());
-        if (brief is not null)
-        {
-            text.AppendLine("CONVENTIONS BRIEF:").AppendLine(JsonSerializer.Serialize(brief, BriefJson)).AppendLine();
-            await AppendCurrentFilesAsync(text, brief.Files, workspace, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (feedback is not null)
-        {
-            var from = feedbackFrom?.ToDisplayName() ?? "a gate";
-            text.AppendLine(CultureInfo.InvariantCulture, $"PREVIOUS ATTEMPT FAILED ({from}). The exact error, between the markers:")
-                .AppendLine("<<<ERROR")
-                .AppendLine(feedback)
-                .AppendLine("ERROR>>>")
-                .AppendLine("Fix exactly this problem, keep everything else as the spec asks, and reply with the complete files again.");
-        }
-
-        return text.ToString();
-    }
-
-    /// <summary>Quotes the cited files' current content, read through the workspace's confined, bounded reader.</summary>
-    private async Task AppendCurrentFilesAsync(StringBuilder text, IReadOnlyList<string> paths, IFeatureWorkspace workspace, CancellationToken cancellationToken)
-    {
-        var budget = _options.MaxTotalChars;
-        foreach (var path in paths.Distinct(StringComparer.Ordinal))
-        {
-            var limit = Math.Min(_options.MaxFileChars, budget);
-
-            // UTF-8 takes at most 4 bytes a character: this many bytes always hold one character more than the limit.
-            var maxBytes = (int)Math.Min(int.MaxValue, (limit + 1L) * 4);
-            WorkspaceFile file;
-            try
-            {
-                file = await workspace.ReadFileAsync(path, maxBytes, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ConfinedPathException exception)
-            {
-                var missing = new WorktreeFiles(workspace).Find(path, out _) is { Kind: EntryKind.Missing };
-                text.AppendLine(missing
-                    ? $"FILE {path}: does not exist yet (a new file)."
-                    : $"FILE {path}: not readable ({exception.Message})").AppendLine();
-                continue;
-            }
-
-            var content = file.Text;
-            if (file.IsBinary || file.IsTruncated || content.Length > limit)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"FILE {path}: {file.Length} bytes, too long (or binary) to quote here; do not replace it whole.")
-                    .AppendLine();
-                continue;
-            }
-
-            budget -= content.Length;
-            text.AppendLine(CultureInfo.InvariantCulture, $"CURRENT CONTENT OF {path}:").AppendLine("```").AppendLine(content.TrimEnd('\n'))
-                .AppendLine("```").AppendLine();
-        }
+        var paths = (await workspace.GetChangedFilesAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var diff = await workspace.GetDiffAsync(cancellationToken).ConfigureAwait(false);
+        return [.. DiffRegions.Parse(diff).Where(c => paths.Contains(c.Path))];
     }
 }

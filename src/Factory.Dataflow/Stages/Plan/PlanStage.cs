@@ -12,12 +12,19 @@ namespace Factory.Dataflow.Stages.Plan;
 public sealed class PlanStage : IFactoryStage
 {
     private readonly StageChat _chat;
+    private readonly string? _project;
 
     /// <summary>Creates PLAN over its chat line, e.g. <c>new PlanStage(factory.Create(StageName.Plan))</c>.</summary>
-    public PlanStage(StageChat chat)
+    /// <param name="chat">PLAN's chat line.</param>
+    /// <param name="project">
+    /// One sentence about the target project, e.g. <c>PythonProjectDetector.Detect(repo).Summary</c>, so the criteria fit
+    /// it (routes for a web application, functions for a library); null to say nothing about it.
+    /// </param>
+    public PlanStage(StageChat chat, string? project = null)
     {
         ArgumentNullException.ThrowIfNull(chat);
         _chat = chat;
+        _project = string.IsNullOrWhiteSpace(project) ? null : project.Trim();
     }
 
     /// <inheritdoc />
@@ -27,7 +34,7 @@ public sealed class PlanStage : IFactoryStage
         List<ChatMessage> messages =
         [
             new(ChatRole.System, PromptLibrary.Get("plan")),
-            new(ChatRole.User, $"Feature request:\n{context.Request.Text}"),
+            new(ChatRole.User, _project is null ? $"Feature request:\n{context.Request.Text}" : $"The project: {_project}\n\nFeature request:\n{context.Request.Text}"),
         ];
         var answer = await _chat.AskJsonAsync(context, messages, ReadSpec, cancellationToken).ConfigureAwait(false);
         if (!answer.IsOk)

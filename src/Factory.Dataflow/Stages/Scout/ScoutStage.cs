@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Factory.Dataflow.Chat;
 using Factory.Dataflow.Prompts;
+using Factory.Dataflow.Toolchains.Python.Detection;
 using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
 
@@ -9,8 +10,10 @@ namespace Factory.Dataflow.Stages.Scout;
 
 /// <summary>
 /// SCOUT: reads the worktree with read-only tools (list_files, read_file, grep) and returns a <see cref="ScoutBrief"/>
-/// (prompt Prompts/scout.md, run low). Eval: it cites at least one file, and every cited file exists or is a new file in
-/// a folder that exists. On the graph's retry, the failed eval's reason is in the prompt.
+/// (prompt Prompts/scout.md, run low). Its opening message carries what <see cref="PythonProjectDetector"/> found (layout,
+/// tests, framework, fixtures), and the brief's framework and test conventions start from those facts, so a small model
+/// cannot talk TEST into a framework the project does not use. Eval: it cites at least one file, and every cited file
+/// exists or is a new file in a folder that exists. On the graph's retry, the failed eval's reason is in the prompt.
 /// </summary>
 /// <remarks>
 /// The tool loop is explicit rather than M.E.AI's <c>FunctionInvokingChatClient</c>: every model call must pass the
@@ -39,13 +42,15 @@ public sealed class ScoutStage : IFactoryStage
     {
         ArgumentNullException.ThrowIfNull(context);
         var spec = context.RequireSpec();
-        var files = new WorktreeFiles(context.RequireWorkspace());
+        var workspace = context.RequireWorkspace();
+        var files = new WorktreeFiles(workspace);
+        var project = PythonProjectDetector.Detect(workspace.RootPath, await files.ListAsync("", cancellationToken).ConfigureAwait(false));
         var tools = new ScoutTools(files, _options);
         var functions = tools.AsFunctions();
         var messages = new List<ChatMessage>
         {
             new(ChatRole.System, PromptLibrary.Get("scout")),
-            new(ChatRole.User, await OpeningMessageAsync(spec, files, context.Feedback, cancellationToken).ConfigureAwait(false)),
+            new(ChatRole.User, await OpeningMessageAsync(spec, files, project, context.Feedback, cancellationToken).ConfigureAwait(false)),
         };
 
         var toolCalls = 0;
@@ -85,17 +90,40 @@ public sealed class ScoutStage : IFactoryStage
             return StageResult.Failure(answer.Error!);
         }
 
-        var brief = answer.Value!;
+        var brief = WithProjectFacts(answer.Value!, project);
+        context.Usage.SetExtra("framework", brief.Framework);
         var problem = Evaluate(brief, files);
         var detail = JsonSerializer.Serialize(brief, BriefJson);
         return problem is null ? StageResult.Success(brief, detail) : StageResult.Failure(problem, brief);
     }
 
-    /// <summary>Reads SCOUT's contract: <c>{files, conventions, prior_art}</c>.</summary>
+    /// <summary>Reads SCOUT's contract: <c>{files, conventions, prior_art, regions, framework, test_conventions}</c>.</summary>
     internal static ScoutBrief ReadBrief(JsonElement reply) => new(
         [.. JsonReply.StringList(reply, "files", required: true).Select(f => f.Replace('\\', '/').TrimStart('.', '/'))],
         JsonReply.StringList(reply, "conventions"),
-        JsonReply.StringList(reply, "prior_art"));
+        JsonReply.StringList(reply, "prior_art"))
+    {
+        // A region the model wrote in another shape is dropped rather than failing the brief: BUILD still sees the file.
+        Regions = [.. JsonReply.StringList(reply, "regions").Select(FileRegion.Parse).OfType<FileRegion>()],
+        Framework = JsonReply.OptionalString(reply, "framework")?.Trim() is { Length: > 0 } framework ? framework : null,
+        TestConventions = JsonReply.StringList(reply, "test_conventions"),
+    };
+
+    /// <summary>
+    /// The brief with the detector's facts first: its framework when it found one (a FastAPI, Flask or Django the model
+    /// names but no file imports is dropped; another name is kept), and its test conventions before the model's.
+    /// </summary>
+    internal static ScoutBrief WithProjectFacts(ScoutBrief brief, PythonProject project)
+    {
+        var known = new[] { "fastapi", "flask", "django", "none" };
+        var framework = project.Framework.DisplayName
+            ?? (brief.Framework is { } named && !known.Contains(named.ToLowerInvariant()) ? named : null);
+        return brief with
+        {
+            Framework = framework,
+            TestConventions = [.. project.TestConventions.Concat(brief.TestConventions).Distinct(StringComparer.Ordinal)],
+        };
+    }
 
     /// <summary>The eval: null when the brief holds, or why it does not. Paths are judged where they really lead, inside the worktree.</summary>
     internal static string? Evaluate(ScoutBrief brief, WorktreeFiles files)
@@ -139,7 +167,7 @@ public sealed class ScoutStage : IFactoryStage
 
     private static readonly JsonSerializerOptions BriefJson = new() { WriteIndented = true };
 
-    private async Task<string> OpeningMessageAsync(Spec spec, WorktreeFiles files, string? feedback, CancellationToken cancellationToken)
+    private async Task<string> OpeningMessageAsync(Spec spec, WorktreeFiles files, PythonProject project, string? feedback, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         text.AppendLine("SPEC:").AppendLine(spec.ToMarkdown());
@@ -159,6 +187,12 @@ public sealed class ScoutStage : IFactoryStage
         if (index < all.Count)
         {
             text.Append("- ... (").Append(all.Count - index).AppendLine(" more; use list_files)");
+        }
+
+        text.AppendLine().AppendLine("WHAT THE PROJECT'S FILES SHOW (found without running anything):");
+        foreach (var line in project.Describe())
+        {
+            text.Append("- ").AppendLine(line);
         }
 
         if (feedback is not null)

@@ -3,16 +3,22 @@ using System.Text;
 using System.Text.Json;
 using Factory.Dataflow.Chat;
 using Factory.Dataflow.Prompts;
+using Factory.Dataflow.Stages.Build.Edits;
+using Factory.Dataflow.Stages.Build.Views;
 using Factory.Dataflow.Stages.Scout;
+using Factory.Dataflow.Toolchains.Python.Detection;
 using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
 
 namespace Factory.Dataflow.Stages.TestWriter;
 
 /// <summary>
-/// TEST's model half: spec and changed files to new pytest files (prompt Prompts/test.md, run cold). Accepts the
-/// contract <c>{path, content}</c> or <c>{"files": [{path, content}]}</c>. A path that is not a new file under the test
-/// folder is a malformed reply (and gets the repair retry); the TEST stage's jailed writer enforces the same rule again.
+/// TEST's model half: spec and changed files to new pytest files (prompt Prompts/test.md, run cold). The prompt says how
+/// tests reach the code for the project's framework (SCOUT's brief, else <see cref="PythonProjectDetector"/>) and names no
+/// framework the project does not use; it lists the conftest fixtures with their signatures, shows one existing test
+/// module as the example to follow, and shows long changed files as their changed regions. Accepts the contract
+/// <c>{path, content}</c> or <c>{"files": [{path, content}]}</c>. A path that is not a new file under the test folder is a
+/// malformed reply (and gets the repair retry); the TEST stage's jailed writer enforces the same rule again.
 /// </summary>
 public sealed class ModelTestWriter : ITestWriter
 {
@@ -41,11 +47,18 @@ public sealed class ModelTestWriter : ITestWriter
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(changedFiles);
         var spec = context.RequireSpec();
-        var files = new WorktreeFiles(context.RequireWorkspace());
+        var workspace = context.RequireWorkspace();
+        var files = new WorktreeFiles(workspace);
+        var project = PythonProjectDetector.Detect(workspace.RootPath, await files.ListAsync("", cancellationToken).ConfigureAwait(false));
+        var framework = context.Brief?.Framework ?? project.Framework.DisplayName;
+        var changed = changedFiles.Any(f => f.Content.Length > _options.MaxFileChars)
+            ? DiffRegions.Parse(await workspace.GetDiffAsync(cancellationToken).ConfigureAwait(false))
+            : [];
+        var example = project.ExampleTest is { } examplePath ? await ReadTextAsync(files, examplePath, cancellationToken).ConfigureAwait(false) : null;
         List<ChatMessage> messages =
         [
-            new(ChatRole.System, PromptLibrary.Get("test")),
-            new(ChatRole.User, await UserMessageAsync(spec, changedFiles, files, cancellationToken).ConfigureAwait(false)),
+            new(ChatRole.System, PromptLibrary.Render("test", ("reach", TestReach.For(framework)))),
+            new(ChatRole.User, await UserMessageAsync(spec, context.Brief, project, example, changedFiles, changed, files, cancellationToken).ConfigureAwait(false)),
         ];
         var answer = await _chat.AskJsonAsync(context, messages, reply => Read(reply, files), cancellationToken).ConfigureAwait(false);
         if (!answer.IsOk)
@@ -85,7 +98,15 @@ public sealed class ModelTestWriter : ITestWriter
         return edits;
     }
 
-    private async Task<string> UserMessageAsync(Spec spec, IReadOnlyList<FileEdit> changedFiles, WorktreeFiles files, CancellationToken cancellationToken)
+    private async Task<string> UserMessageAsync(
+        Spec spec,
+        ScoutBrief? brief,
+        PythonProject project,
+        string? exampleText,
+        IReadOnlyList<FileEdit> changedFiles,
+        IReadOnlyList<(string Path, IReadOnlyList<LineRange> Ranges)> changed,
+        WorktreeFiles files,
+        CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         text.AppendLine("SPEC:").AppendLine(spec.ToMarkdown());
@@ -100,9 +121,30 @@ public sealed class ModelTestWriter : ITestWriter
             }
         }
 
+        var conventions = brief?.TestConventions is { Count: > 0 } fromScout ? fromScout : project.TestConventions;
+        AppendList(text, "TEST CONVENTIONS:", conventions);
+        AppendList(text, "FIXTURES FROM conftest.py (name one as a test function parameter to use it):",
+            project.Fixtures.Where(f => !f.Autouse).Select(Describe));
+        AppendList(text, "AUTOUSE FIXTURES (every test gets these without asking):", project.Fixtures.Where(f => f.Autouse).Select(Describe));
+        if (project.ExampleTest is { } example && exampleText is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"EXAMPLE TEST MODULE {example} (write the new tests the way this one is written):")
+                .AppendLine("```").AppendLine(exampleText.TrimEnd('\n')).AppendLine("```");
+        }
+
         text.AppendLine();
         foreach (var file in changedFiles)
         {
+            var regions = changed.FirstOrDefault(c => c.Path == file.Path).Ranges;
+            if (file.Content.Length > _options.MaxFileChars && regions is { Count: > 0 })
+            {
+                // A long file is shown where it changed, with line numbers, rather than cut off at an arbitrary point.
+                var source = new SourceText(file.Content);
+                var widened = regions.Select(r => r.Widen(3, source.LineCount)).ToList();
+                text.Append(FileViews.Partial(file.Path, source, widened, "changed in the regions shown", _options.MaxFileChars, advice: ""));
+                continue;
+            }
+
             var content = file.Content.Length > _options.MaxFileChars
                 ? file.Content[.._options.MaxFileChars] + $"\n... (cut at {_options.MaxFileChars} of {file.Content.Length} characters)"
                 : file.Content;
@@ -111,5 +153,50 @@ public sealed class ModelTestWriter : ITestWriter
         }
 
         return text.ToString();
+    }
+
+    private static string Describe(ConftestFixture fixture) =>
+        $"{fixture.Name} ({fixture.File}:{fixture.Line}, scope {fixture.Scope}): {fixture.Signature}" +
+        (fixture.Summary is { } summary ? $" -- {summary}" : "");
+
+    private static void AppendList(StringBuilder text, string heading, IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        if (list.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine(heading);
+        foreach (var item in list)
+        {
+            text.Append("- ").AppendLine(item);
+        }
+    }
+
+    /// <summary>The one place the writer reads a worktree file for its prompt (the example test): the workspace's confined, bounded reader.</summary>
+    private static async Task<string?> ReadTextAsync(WorktreeFiles files, string path, CancellationToken cancellationToken)
+    {
+        const int MaxExampleChars = 6_000;
+        WorkspaceFile file;
+        try
+        {
+            // UTF-8 takes at most 4 bytes a character.
+            file = await files.ReadAsync(path, MaxExampleChars * 4, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfinedPathException)
+        {
+            return null;
+        }
+
+        if (file.IsBinary)
+        {
+            return null;
+        }
+
+        var text = file.Text;
+        return text.Length > MaxExampleChars || file.IsTruncated
+            ? $"{text[..Math.Min(text.Length, MaxExampleChars)]}\n... (cut at {MaxExampleChars} characters of a {file.Length}-byte file)"
+            : text;
     }
 }

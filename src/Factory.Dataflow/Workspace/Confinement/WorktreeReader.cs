@@ -10,7 +10,11 @@ internal static class WorktreeReader
 {
     private const int ChunkBytes = 64 * 1024;
 
-    public static ValueTask<WorkspaceFile> ReadAsync(string root, string path, int maxBytes, CancellationToken cancellationToken)
+    public static ValueTask<WorkspaceFile> ReadAsync(string root, string path, int maxBytes, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Read(root, path, maxBytes, cancellationToken));
+
+    /// <summary>The same read, for callers that cannot wait asynchronously (it never waits on anything but the disk).</summary>
+    public static WorkspaceFile Read(string root, string path, int maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
@@ -40,7 +44,7 @@ internal static class WorktreeReader
                 read += count;
             }
 
-            return ValueTask.FromResult(new WorkspaceFile(entry.Path, buffer.AsMemory(0, read), Math.Max(entry.Size, read)));
+            return new WorkspaceFile(entry.Path, buffer.AsMemory(0, read), Math.Max(entry.Size, read));
         }
     }
 

@@ -39,6 +39,9 @@ public sealed class HtmlReportBrowserTests
         Assert.Equal(stages, Count(Chart(dom, "retries-chart"), "<rect class=\"bar retries\""));
         Assert.Equal(stages, Count(Chart(dom, "retries-chart"), "<rect class=\"bar repeats\""));
         Assert.Equal(outcomes, Count(Chart(dom, "outcomes-chart"), "<rect class=\"bar outcome\""));
+        var buildAttemptNumbers = traces.SelectMany(r => r.Attempts).Where(a => a.Stage == "build").Select(a => a.Attempt).Distinct().Count();
+        Assert.True(buildAttemptNumbers > 1, "the sample runs should include BUILD retries");
+        Assert.Equal(buildAttemptNumbers, Count(Chart(dom, "prompt-chart"), "<rect class=\"bar mean\""));
         Assert.Equal(5, Count(dom, "<div class=\"card\""));
 
         // The hostile reason stayed text: the page has only its own two scripts and its title is untouched.

@@ -61,7 +61,12 @@ internal static class ReportRuns
         return new FactoryPipelineBuilder()
             .Use(StageName.Plan, (c, _) => ValueTask.FromResult(Take(c, 900, 900, 131, StageResult.Success(InMemoryStages.HealthSpec), "qwen2.5:3b", N(c) % 4 == 0 ? 1 : 0)))
             .Use(StageName.Scout, (c, _) => ValueTask.FromResult(Take(c, 2500, 4000, 377, StageResult.Success(InMemoryStages.HealthBrief), "qwen2.5:3b")))
-            .Use(StageName.Build, (c, _) => ValueTask.FromResult(Take(c, 14000, 40000, 4111, StageResult.Success(), "qwen2.5-coder:7b", N(c) == 5 ? 2 : 0)))
+            .Use(StageName.Build, (c, _) =>
+            {
+                // What BUILD records: a first prompt with the cited files, smaller retries with the changed regions only.
+                c.Usage.SetExtra("prompt_bytes", c.Attempt == 1 ? 7000L + (N(c) * 130) : 2400L + (N(c) * 20));
+                return ValueTask.FromResult(Take(c, 14000, 40000, 4111, StageResult.Success(), "qwen2.5-coder:7b", N(c) == 5 ? 2 : 0));
+            })
             .Use(StageName.Validate, (c, _) => ValueTask.FromResult(Take(c, 3000, 4000, 733,
                 N(c) == 9 || (N(c) % 5 == 3 && c.BuildAttempt == 1) ? StageResult.Failure("app/main.py:3:1: F401 'os' imported but unused") : StageResult.Success())))
             .Use(StageName.Test, (c, _) => ValueTask.FromResult(Take(c, 9000, 9000, 1237,

@@ -179,6 +179,17 @@ public sealed class FakeOllamaServer : IAsyncDisposable
                 await WriteMessageAsync(response, request, model, new JsonObject { ["role"] = "assistant", ["content"] = text.Content },
                     text.Content, text.PromptEvalCount, text.EvalCount);
                 return;
+            case HugeReply huge:
+                try
+                {
+                    await WriteHugeAsync(response, model, huge, request.Stream, context.RequestAborted);
+                }
+                catch (Exception ex) when (ex is IOException or OperationCanceledException)
+                {
+                    // The client stopped reading and closed the connection: what a size cap is meant to do.
+                }
+
+                return;
             case ToolReply tools:
                 var calls = new JsonArray();
                 foreach (var (name, args) in tools.Calls)
@@ -190,6 +201,46 @@ public sealed class FakeOllamaServer : IAsyncDisposable
                     new JsonObject { ["role"] = "assistant", ["content"] = "", ["tool_calls"] = calls }, "", tools.PromptEvalCount, tools.EvalCount);
                 return;
         }
+    }
+
+    private static async Task WriteHugeAsync(HttpResponse response, string model, HugeReply huge, bool stream, CancellationToken cancellationToken)
+    {
+        const int chunk = 32 * 1024;
+        var filler = new string('a', chunk);
+        var head = $"{{\"model\":\"{model}\",\"created_at\":\"1970-01-01T00:00:00Z\",\"message\":{{\"role\":\"assistant\",\"content\":\"";
+        var done = $"\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":10,\"eval_count\":10}}";
+        Task Write(string text) => response.WriteAsync(text, cancellationToken);
+
+        // The same filler string for every whole chunk, so serving 64 MiB allocates little in the test process.
+        string Filler(long sent) => huge.ContentBytes - sent >= chunk ? filler : filler[..(int)(huge.ContentBytes - sent)];
+        if (stream)
+        {
+            response.ContentType = "application/x-ndjson";
+            for (long sent = 0; sent < huge.ContentBytes; sent += chunk)
+            {
+                await Write(head);
+                await Write(Filler(sent));
+                await Write("\"},\"done\":false}\n");
+            }
+
+            await Write(head + "\"}," + done + "\n");
+            return;
+        }
+
+        response.ContentType = "application/json";
+        var tail = "\"}," + done;
+        if (huge.DeclareLength)
+        {
+            response.ContentLength = head.Length + huge.ContentBytes + tail.Length;
+        }
+
+        await Write(head);
+        for (long sent = 0; sent < huge.ContentBytes; sent += chunk)
+        {
+            await Write(Filler(sent));
+        }
+
+        await Write(tail);
     }
 
     private FakeReply? Next(ReceivedRequest request, string model)

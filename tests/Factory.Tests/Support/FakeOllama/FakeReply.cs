@@ -15,6 +15,12 @@ public abstract record FakeReply
 
     /// <summary>Never answers: waits until the client gives up and aborts the request.</summary>
     public static FakeReply Hang() => new HangReply();
+
+    /// <summary>
+    /// An assistant message of <paramref name="contentBytes"/> bytes, written in chunks as the client reads (never held
+    /// whole); with <paramref name="declareLength"/> the non-streamed reply also sends its Content-Length.
+    /// </summary>
+    public static FakeReply Huge(long contentBytes, bool declareLength = false) => new HugeReply(contentBytes, declareLength);
 }
 
 public sealed record TextReply(string Content, int PromptEvalCount, int EvalCount) : FakeReply;
@@ -24,3 +30,5 @@ public sealed record ToolReply(IReadOnlyList<(string Name, string ArgumentsJson)
 public sealed record StatusReply(int StatusCode, string Error) : FakeReply;
 
 public sealed record HangReply : FakeReply;
+
+public sealed record HugeReply(long ContentBytes, bool DeclareLength) : FakeReply;

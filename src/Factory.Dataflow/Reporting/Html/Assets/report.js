@@ -201,7 +201,8 @@
           height: rowH - 6, fill: a.ok ? color : 'url(#hatch-' + i + ')', stroke: color, rx: 2
         }, g);
         tooltip(bar, r.id + ' \u00b7 ' + a.stage + ' #' + a.attempt + ': ' + fmtMs(a.ms) + (a.ok ? '' : ' (eval failed)') +
-          (a.retries ? ', ' + a.retries + ' retries' : '') + (a.model ? ' \u00b7 ' + a.model : ''));
+          (a.retries ? ', ' + a.retries + ' retries' : '') + (a.promptBytes ? ', prompt ' + a.promptBytes.toLocaleString('en-US') + ' bytes' : '') +
+          (a.model ? ' \u00b7 ' + a.model : ''));
       });
       var outcome = outcomeOf(r);
       tooltip(el('circle', { 'class': 'outcome-dot', cx: x(r.seconds * 1000) + 8, cy: y + rowH / 2, r: 5, fill: OUTCOME_COLORS[outcome] || '#52606d' }, g),
@@ -272,6 +273,30 @@
     barChart(svg, bars, 560, data.stages);
   }
 
+  function promptSizes() {
+    // BUILD's prompt size by attempt number: a retry should carry the regions it changed, not every file again.
+    var sizes = {};
+    data.runs.forEach(function (r) {
+      r.attempts.forEach(function (a) {
+        if (a.stage !== 'build' || a.promptBytes === null || a.promptBytes === undefined) { return; }
+        (sizes[a.attempt] = sizes[a.attempt] || []).push(a.promptBytes);
+      });
+    });
+    var attempts = Object.keys(sizes).map(Number).sort(function (a, b) { return a - b; });
+    if (attempts.length === 0) { return; }
+    document.getElementById('prompt-section').hidden = false;
+    var groups = attempts.map(function (n) { return 'attempt ' + n; });
+    var bars = [];
+    attempts.forEach(function (n, i) {
+      var values = sizes[n];
+      var mean = Math.round(values.reduce(function (s, v) { return s + v; }, 0) / values.length);
+      bars.push({ group: groups[i], series: 'mean', value: mean, color: '#486581', label: 'bytes, mean of ' + values.length });
+      bars.push({ group: groups[i], series: 'max', value: Math.max.apply(null, values), color: '#9fb3c8', label: 'bytes, largest' });
+    });
+    legend(document.getElementById('prompt-legend'), [{ label: 'mean', color: '#486581' }, { label: 'largest', color: '#9fb3c8' }]);
+    barChart(document.getElementById('prompt-chart'), bars, 560, groups);
+  }
+
   function outcomes() {
     var svg = document.getElementById('outcomes-chart');
     var counts = {};
@@ -297,6 +322,19 @@
     });
   }
 
+  function workers() {
+    if (!data.workers || data.workers.length === 0) { return; }
+    document.getElementById('workers-section').hidden = false;
+    var body = document.querySelector('#workers tbody');
+    data.workers.forEach(function (w) {
+      var row = html('tr', {}, body);
+      html('td', {}, row, w.name);
+      html('td', {}, row, String(w.requests));
+      html('td', {}, row, String(w.approved));
+      html('td', {}, row, w.seconds.toFixed(1));
+    });
+  }
+
   function problems() {
     if (data.problems.length === 0) { return; }
     document.getElementById('problems-section').hidden = false;
@@ -308,7 +346,9 @@
   latency();
   timeline();
   retries();
+  promptSizes();
   outcomes();
+  workers();
   problems();
 
   // Tests and tools wait for this: every chart was drawn.
