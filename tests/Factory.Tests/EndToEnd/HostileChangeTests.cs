@@ -1,10 +1,6 @@
 using System.Text.Json;
 using Factory.Dataflow;
 using Factory.Dataflow.Chat;
-using Factory.Dataflow.Composition;
-using Factory.Dataflow.Gates;
-using Factory.Dataflow.Sandbox;
-using Factory.Dataflow.Workspace;
 using Factory.Tests.Support;
 using Factory.Tests.Support.FakeOllama;
 
@@ -40,11 +36,7 @@ public sealed class HostileChangeTests
         var before = repo.Snapshot();
         var models = ScriptedModels.Options(server);
         using var chats = StageChatFactory.ForOllama(models);
-        await using var pipeline = new FactoryPipelineBuilder()
-            .UseStandardStages(chats, models, new SandboxedRunner(new SandboxOptions()), new GateOptions { MypyCacheDirectory = Path.Combine(repo.StatePath, "mypy") })
-            .UseWorkspace(new GitWorkspaceProvider(new GitWorkspaceOptions { RepositoryPath = repo.CheckoutPath, StateDirectory = repo.StatePath }))
-            .Configure(o => o.RunsDirectory = repo.RunsPath)
-            .Build();
+        await using var pipeline = RealPipeline.Build(chats, models, repo);
 
         var outcome = await pipeline.RunAsync(new FeatureRequest("hostile", ScriptedModels.HealthRequest)).Within(600);
 

@@ -59,33 +59,5 @@ internal sealed class ProjectFiles
 
     private static bool IsSkipped(string name) => Skipped.Contains(name) || name.EndsWith(".egg-info", StringComparison.Ordinal);
 
-    private List<string> Walk()
-    {
-        var files = new List<string>();
-        var pending = new Stack<string>();
-        pending.Push(_root);
-        while (pending.Count > 0 && files.Count < MaxFiles)
-        {
-            var folder = pending.Pop();
-            foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
-            {
-                if (entry.LinkTarget is not null || IsSkipped(entry.Name))
-                {
-                    continue;
-                }
-
-                if (entry is DirectoryInfo)
-                {
-                    pending.Push(entry.FullName);
-                }
-                else
-                {
-                    files.Add(Path.GetRelativePath(_root, entry.FullName).Replace('\\', '/'));
-                }
-            }
-        }
-
-        files.Sort(StringComparer.Ordinal);
-        return files;
-    }
+    private List<string> Walk() => FolderListing.Walk(_root, IsSkipped, MaxFiles);
 }
