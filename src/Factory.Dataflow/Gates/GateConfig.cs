@@ -88,6 +88,12 @@ public sealed record GateConfig
         ".ruff.toml", ".coveragerc", "conftest.py",
     ];
 
+    /// <summary>
+    /// Files (relative; a bare name matches at any depth) BUILD and TEST may write although they configure tools, such
+    /// as <c>pyproject.toml</c> for a change that adds a dependency. Factory's own settings are never writable. Defaults to none.
+    /// </summary>
+    public IReadOnlyList<string> Writable { get; init; } = [];
+
     /// <summary>The defaults, used when the repository has no configuration file.</summary>
     public static GateConfig Default { get; } = new();
 
@@ -188,6 +194,11 @@ public sealed record GateConfig
         foreach (var path in ProtectedPaths)
         {
             RequireRelative(nameof(ProtectedPaths), path);
+        }
+
+        foreach (var path in Writable)
+        {
+            RequireRelative(nameof(Writable), path);
         }
 
         RequireCommand(nameof(Lint), Lint);

@@ -146,23 +146,23 @@ public sealed partial class TestStage : IFactoryStage
         }
     }
 
+    /// <summary>
+    /// The changed files' content for the test writer: paths from git's own NUL-separated list (never parsed from diff
+    /// text, where a content line can look like a header), each read through the workspace's confined, bounded reader.
+    /// </summary>
     private static async Task<IReadOnlyList<FileEdit>> ChangedFilesAsync(IFeatureWorkspace workspace, CancellationToken cancellationToken)
     {
-        var diff = await workspace.GetDiffAsync(cancellationToken).ConfigureAwait(false);
+        const int MaxChangedFileBytes = 1024 * 1024;
         var files = new List<FileEdit>();
-        foreach (Match match in ChangedPath().Matches(diff))
+        foreach (var path in await workspace.GetChangedFilesAsync(cancellationToken).ConfigureAwait(false))
         {
-            var relative = match.Groups[1].Value;
-            var full = Path.Combine(workspace.RootPath, relative);
-            if (File.Exists(full))
+            var file = await workspace.ReadFileAsync(path, MaxChangedFileBytes, cancellationToken).ConfigureAwait(false);
+            if (!file.IsBinary)
             {
-                files.Add(new FileEdit(relative, await File.ReadAllTextAsync(full, cancellationToken).ConfigureAwait(false)));
+                files.Add(new FileEdit(file.Path, file.Text));
             }
         }
 
         return files;
     }
-
-    [GeneratedRegex(@"^\+\+\+ b/(.+)$", RegexOptions.Multiline)]
-    private static partial Regex ChangedPath();
 }

@@ -19,7 +19,18 @@ internal sealed class RequestSettler(PipelineOptions options, LoopAdmission admi
             state.End(OutcomeStatus.FailedInStage, StageName.Workspace, $"Internal error: the request left the graph at {state.Next} without an ending.");
         }
 
-        var settlement = await SettleWorkspaceAsync(state).ConfigureAwait(false);
+        WorkspaceSettlement? settlement;
+        try
+        {
+            settlement = await SettleWorkspaceAsync(state).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // Never reached by the workspace's own failures (handled above); kept so that no fault can cost the outcome.
+            Fail(state, $"Internal error while settling: {exception.Message}");
+            settlement = null;
+        }
+
         var outcome = new FeatureOutcome
         {
             Request = state.Request,
@@ -48,6 +59,11 @@ internal sealed class RequestSettler(PipelineOptions options, LoopAdmission admi
         return outcome;
     }
 
+    /// <summary>
+    /// Commits or discards the workspace. Any failure here (git's, the file system's, the time limit) ends the request
+    /// "failed" in the workspace step with the failure's own message; the workspace removes what it left before it
+    /// throws, and disposal still runs, so the request keeps exactly one outcome.
+    /// </summary>
     private async ValueTask<WorkspaceSettlement?> SettleWorkspaceAsync(RequestState state)
     {
         if (state.Workspace is not { } workspace)
@@ -67,27 +83,22 @@ internal sealed class RequestSettler(PipelineOptions options, LoopAdmission admi
         }
         catch (Exception exception)
         {
-            if (approved)
-            {
-                state.Overrule(OutcomeStatus.FailedInStage, StageName.Workspace, $"Could not commit the approved change: {exception.Message}");
-            }
-            else
-            {
-                state.Overrule(state.Status!.Value, state.FailedStage ?? StageName.Workspace, $"{state.Reason} (and discarding the workspace failed: {exception.Message})");
-            }
+            Fail(state, approved ? exception.Message : $"{state.Reason} (and then: {exception.Message})");
         }
 
         try
         {
             await workspace.DisposeAsync().ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is IOException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception exception)
         {
-            state.Overrule(state.Status!.Value, state.FailedStage ?? StageName.Workspace, $"{state.Reason} (and releasing the workspace failed: {exception.Message})");
+            Fail(state, $"{state.Reason} (and releasing the workspace failed: {exception.Message})");
         }
 
         return settlement;
     }
+
+    private static void Fail(RequestState state, string reason) => state.Overrule(OutcomeStatus.FailedInStage, StageName.Workspace, reason);
 
     private static string CommitMessage(RequestState state)
     {

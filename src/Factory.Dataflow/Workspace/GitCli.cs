@@ -45,9 +45,10 @@ internal static class GitCli
         string workingDirectory,
         IReadOnlyList<string> arguments,
         CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        ReadOnlyMemory<byte>? standardInput = null)
     {
-        var result = await TryRunAsync(workingDirectory, arguments, cancellationToken, environment).ConfigureAwait(false);
+        var result = await TryRunAsync(workingDirectory, arguments, cancellationToken, environment, standardInput).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new GitCommandException(
@@ -62,7 +63,8 @@ internal static class GitCli
         string workingDirectory,
         IReadOnlyList<string> arguments,
         CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        ReadOnlyMemory<byte>? standardInput = null)
     {
         var variables = new Dictionary<string, string?>(s_baseEnvironment.Value, StringComparer.Ordinal);
         if (environment is not null)
@@ -81,7 +83,7 @@ internal static class GitCli
                 .WithArguments([.. s_safetyConfig, .. arguments])
                 .WithWorkingDirectory(workingDirectory)
                 .WithEnvironmentVariables(variables)
-                .WithStandardInputPipe(PipeSource.Null)
+                .WithStandardInputPipe(standardInput is { } input ? PipeSource.FromBytes(input) : PipeSource.Null)
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(Encoding.UTF8, timeout.Token)
                 .ConfigureAwait(false);

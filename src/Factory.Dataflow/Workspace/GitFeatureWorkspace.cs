@@ -1,37 +1,42 @@
 namespace Factory.Dataflow.Workspace;
 
-/// <summary>One request's git worktree: jailed writes, a diff that includes new files, and a commit or a clean discard at the end.</summary>
+/// <summary>
+/// One request's git worktree: jailed writes, confined reads, and a candidate tree built with plumbing that is
+/// exactly what the gates saw, what REVIEW's diff shows and what is committed. Settling always ends the workspace:
+/// when git fails, the worktree, branch and lock are still removed and the failure is thrown with git's own words.
+/// </summary>
 internal sealed class GitFeatureWorkspace : IFeatureWorkspace
 {
     private readonly RepositoryInfo _repository;
     private readonly string _id;
-    private readonly string _baseCommit;
     private readonly JailedWriter _writer;
     private readonly FileStream _ownerLock;
     private readonly string? _runDirectory;
     private readonly bool _keepFailed;
+    private readonly CandidateTree _candidate;
+    private readonly GitPlumbing _git;
     private int _settled;
 
     public GitFeatureWorkspace(
         RepositoryInfo repository,
-        string id,
-        string root,
-        string branch,
-        string baseCommit,
+        WorkspaceIdentity identity,
         JailedWriter writer,
         FileStream ownerLock,
         string? runDirectory,
-        bool keepFailed)
+        bool keepFailed,
+        int maxFileBytes)
     {
         _repository = repository;
-        _id = id;
-        RootPath = root;
-        BranchName = branch;
-        _baseCommit = baseCommit;
+        _id = identity.Id;
+        RootPath = identity.Root;
+        BranchName = identity.Branch;
+        BaseCommit = identity.BaseCommit;
         _writer = writer;
         _ownerLock = ownerLock;
         _runDirectory = runDirectory;
         _keepFailed = keepFailed;
+        _candidate = new CandidateTree(repository, identity.Root, identity.BaseCommit, maxFileBytes);
+        _git = new GitPlumbing(repository);
     }
 
     public string RootPath { get; }
@@ -39,7 +44,7 @@ internal sealed class GitFeatureWorkspace : IFeatureWorkspace
     public string BranchName { get; }
 
     /// <summary>The commit the branch started from.</summary>
-    public string BaseCommit => _baseCommit;
+    public string BaseCommit { get; }
 
     public ValueTask<WriteReport> WriteAsync(IReadOnlyList<FileEdit> edits, WriterRole role, CancellationToken cancellationToken)
     {
@@ -48,29 +53,57 @@ internal sealed class GitFeatureWorkspace : IFeatureWorkspace
         return ValueTask.FromResult(_writer.Write(edits, role));
     }
 
+    public async ValueTask<IReadOnlyList<string>> ListFilesAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfSettled();
+        var listing = await _git.RunAsync(["ls-tree", "-r", "-z", "--full-tree", BaseCommit], cancellationToken).ConfigureAwait(false);
+        var files = new SortedSet<string>(_writer.Written, StringComparer.Ordinal);
+        foreach (var record in GitPlumbing.Fields(listing))
+        {
+            // Regular files only: links (120000) and submodules (160000) are not listed.
+            if (record.StartsWith("100644 ", StringComparison.Ordinal) || record.StartsWith("100755 ", StringComparison.Ordinal))
+            {
+                files.Add(record[(record.IndexOf('\t', StringComparison.Ordinal) + 1)..]);
+            }
+        }
+
+        return [.. files];
+    }
+
+    public async ValueTask<IReadOnlyList<string>> GetChangedFilesAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfSettled();
+        var tree = await _candidate.BuildAsync(_writer.Written, refuseForeign: true, cancellationToken).ConfigureAwait(false);
+        var status = await _git.RunAsync(["diff-tree", "-r", "-z", "--no-renames", "--name-status", BaseCommit, tree], cancellationToken)
+            .ConfigureAwait(false);
+        var fields = GitPlumbing.Fields(status);
+        var changed = new List<string>();
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            var path = fields[i + 1];
+            if (fields[i] is "D")
+            {
+                continue;
+            }
+
+            // Checked again as the jail checks a read: a path git names must still be a regular file beneath the root.
+            var entry = WorktreeReader.Find(RootPath, path);
+            if (entry.Kind != EntryKind.File || entry.Path != path)
+            {
+                throw new ConfinedPathException($"git names '{path}' as changed, but it is not a regular file of the worktree.");
+            }
+
+            changed.Add(path);
+        }
+
+        return changed;
+    }
+
     public async ValueTask<string> GetDiffAsync(CancellationToken cancellationToken)
     {
         ThrowIfSettled();
-
-        // Stage everything into a throwaway index, so new untracked files show in the diff while the worktree's own
-        // index (and the user's) stay as they are.
-        var index = Path.Combine(_repository.TemporaryDirectory, $"{_id}-{Guid.NewGuid():N}.index");
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["GIT_INDEX_FILE"] = index };
-        try
-        {
-            await GitCli.RunAsync(RootPath, ["read-tree", _baseCommit], cancellationToken, environment).ConfigureAwait(false);
-            await GitCli.RunAsync(RootPath, ["add", "--all", "--", "."], cancellationToken, environment).ConfigureAwait(false);
-            return await GitCli.RunAsync(
-                RootPath,
-                ["diff", "--cached", "--binary", "--no-color", "--no-ext-diff", "--no-textconv", _baseCommit, "--"],
-                cancellationToken,
-                environment).ConfigureAwait(false);
-        }
-        finally
-        {
-            File.Delete(index);
-            File.Delete(index + ".lock");
-        }
+        var tree = await _candidate.BuildAsync(_writer.Written, refuseForeign: true, cancellationToken).ConfigureAwait(false);
+        return await DiffAsync(tree, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<WorkspaceSettlement> SettleAsync(bool approved, string commitMessage, CancellationToken cancellationToken)
@@ -81,8 +114,6 @@ internal sealed class GitFeatureWorkspace : IFeatureWorkspace
             throw new ArgumentException("An approved change needs a commit message.", nameof(commitMessage));
         }
 
-        ThrowIfSettled();
-        var diff = await GetDiffAsync(cancellationToken).ConfigureAwait(false);
         if (Interlocked.Exchange(ref _settled, 1) == 1)
         {
             throw new InvalidOperationException($"The workspace for '{_id}' was settled twice.");
@@ -90,9 +121,7 @@ internal sealed class GitFeatureWorkspace : IFeatureWorkspace
 
         try
         {
-            return approved
-                ? await CommitAsync(diff, commitMessage, cancellationToken).ConfigureAwait(false)
-                : await DiscardAsync(diff, cancellationToken).ConfigureAwait(false);
+            return await new WorkspaceSettler(this, approved, commitMessage).SettleAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -102,59 +131,39 @@ internal sealed class GitFeatureWorkspace : IFeatureWorkspace
 
     public async ValueTask DisposeAsync()
     {
-        // A workspace nobody settled (its request failed or was cancelled) is discarded like a rejected one.
-        if (Volatile.Read(ref _settled) == 0)
+        try
         {
-            await SettleAsync(false, "", CancellationToken.None).ConfigureAwait(false);
+            // A workspace nobody settled (its request failed or was cancelled) is discarded like a rejected one.
+            if (Volatile.Read(ref _settled) == 0)
+            {
+                await SettleAsync(false, "", CancellationToken.None).ConfigureAwait(false);
+            }
         }
-
-        await ReleaseOwnershipAsync().ConfigureAwait(false);
+        finally
+        {
+            await ReleaseOwnershipAsync().ConfigureAwait(false);
+        }
     }
 
-    private async Task<WorkspaceSettlement> CommitAsync(string diff, string message, CancellationToken cancellationToken)
-    {
-        await GitCli.RunAsync(RootPath, ["add", "--all", "--", "."], cancellationToken).ConfigureAwait(false);
-        string commit;
-        using (await RepositoryLocks.AcquireAsync(_repository.CommonDirectory, cancellationToken).ConfigureAwait(false))
-        {
-            // --allow-empty: an approved request always ends as exactly one commit on its branch.
-            await GitCli.RunAsync(
-                RootPath,
-                [.. _repository.IdentityArguments, "commit", "--quiet", "--no-verify", "--allow-empty", "-m", message],
-                cancellationToken).ConfigureAwait(false);
-            commit = (await GitCli.RunAsync(RootPath, ["rev-parse", "HEAD"], cancellationToken).ConfigureAwait(false)).Trim();
-            await RemoveWorktreeAsync(cancellationToken).ConfigureAwait(false);
-        }
+    internal RepositoryInfo Repository => _repository;
 
-        return new WorkspaceSettlement(BranchName, commit, diff.Length == 0 ? null : diff);
-    }
+    internal string Id => _id;
 
-    private async Task<WorkspaceSettlement> DiscardAsync(string diff, CancellationToken cancellationToken)
-    {
-        if (_runDirectory is not null && diff.Length > 0)
-        {
-            Directory.CreateDirectory(_runDirectory);
-            await File.WriteAllTextAsync(Path.Combine(_runDirectory, "failed.diff"), diff, cancellationToken).ConfigureAwait(false);
-        }
+    internal string? RunDirectory => _runDirectory;
 
-        if (_keepFailed)
-        {
-            // The marker tells the next start-up's clean-up to leave this worktree and branch alone.
-            await File.WriteAllTextAsync(_repository.KeptMarkerPath(_id), RootPath + "\n", cancellationToken).ConfigureAwait(false);
-            return new WorkspaceSettlement(BranchName, null, diff.Length == 0 ? null : diff);
-        }
+    internal bool KeepFailed => _keepFailed;
 
-        using (await RepositoryLocks.AcquireAsync(_repository.CommonDirectory, cancellationToken).ConfigureAwait(false))
-        {
-            await RemoveWorktreeAsync(cancellationToken).ConfigureAwait(false);
-            await GitCli.RunAsync(_repository.TopLevel, ["branch", "-D", "--quiet", BranchName], cancellationToken).ConfigureAwait(false);
-        }
+    internal GitPlumbing Git => _git;
 
-        return new WorkspaceSettlement(null, null, diff.Length == 0 ? null : diff);
-    }
+    internal Task<string> BuildCandidateAsync(bool refuseForeign, CancellationToken cancellationToken) =>
+        _candidate.BuildAsync(_writer.Written, refuseForeign, cancellationToken);
 
-    private async Task RemoveWorktreeAsync(CancellationToken cancellationToken) =>
-        await GitCli.RunAsync(_repository.TopLevel, ["worktree", "remove", "--force", "--force", RootPath], cancellationToken).ConfigureAwait(false);
+    /// <summary>The diff as text whatever any attributes say: no textconv, no external diff, no binary detection.</summary>
+    internal Task<string> DiffAsync(string tree, CancellationToken cancellationToken) =>
+        _git.RunAsync(
+            ["diff-tree", "-p", "-r", "--text", "--no-textconv", "--no-ext-diff", "--no-color", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/",
+             BaseCommit, tree],
+            cancellationToken);
 
     private async Task ReleaseOwnershipAsync()
     {

@@ -3,6 +3,8 @@ namespace Factory.Dataflow.Workspace;
 /// <summary>Options for <see cref="GitWorkspaceProvider"/>. Validated once, when the provider is built.</summary>
 public sealed class GitWorkspaceOptions
 {
+    internal const string DefaultPythonInterpreter = "/usr/bin/python3";
+
     /// <summary>The user's repository (any folder inside its checkout). Required. It is read, never changed.</summary>
     public string RepositoryPath { get; set; } = "";
 
@@ -26,6 +28,13 @@ public sealed class GitWorkspaceOptions
     /// <value>Defaults to 20.</value>
     public int MaxFilesPerWrite { get; set; } = 20;
 
+    /// <summary>
+    /// The Python whose standard library and installed packages a new file may not shadow (the jailed writer refuses a
+    /// top-level module named like one of them). Its module names are listed once per process.
+    /// </summary>
+    /// <value>Defaults to null: the gates' interpreter when registered with <c>AddFactoryPipeline</c>, otherwise <c>/usr/bin/python3</c>.</value>
+    public string? PythonInterpreter { get; set; }
+
     /// <summary>The branch name prefix; the request id follows it.</summary>
     /// <value>Defaults to <c>factory/</c>.</value>
     public string BranchPrefix { get; set; } = "factory/";
@@ -45,6 +54,11 @@ public sealed class GitWorkspaceOptions
         if (StateDirectory is not null && !Path.IsPathFullyQualified(StateDirectory))
         {
             throw new ArgumentException($"GitWorkspaceOptions.StateDirectory must be an absolute path, not '{StateDirectory}'.");
+        }
+
+        if (PythonInterpreter is not null && !Path.IsPathFullyQualified(PythonInterpreter))
+        {
+            throw new ArgumentException($"GitWorkspaceOptions.PythonInterpreter must be an absolute path, not '{PythonInterpreter}'.");
         }
 
         if (MaxFileBytes < 1)
@@ -68,6 +82,7 @@ public sealed class GitWorkspaceOptions
             RepositoryPath = Path.GetFullPath(RepositoryPath),
             StateDirectory = StateDirectory is null ? null : Path.GetFullPath(StateDirectory),
             KeepFailedWorkspaces = KeepFailedWorkspaces,
+            PythonInterpreter = PythonInterpreter,
             MaxFileBytes = MaxFileBytes,
             MaxFilesPerWrite = MaxFilesPerWrite,
             BranchPrefix = BranchPrefix,

@@ -14,6 +14,7 @@ namespace Factory.Dataflow.Workspace;
 public sealed class GitWorkspaceProvider : IWorkspaceProvider
 {
     private readonly GitWorkspaceOptions _options;
+    private readonly string _defaultInterpreter;
     private readonly ILogger _logger;
     private readonly Lazy<Task<RepositoryInfo>> _start;
 
@@ -22,9 +23,16 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
     /// <param name="logger">Receives what the start-up clean-up removed or kept; null for none.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public GitWorkspaceProvider(GitWorkspaceOptions options, ILogger<GitWorkspaceProvider>? logger = null)
+        : this(options, GitWorkspaceOptions.DefaultPythonInterpreter, logger)
+    {
+    }
+
+    /// <summary>Creates the provider; <paramref name="gatesInterpreter"/> applies when the options name no interpreter.</summary>
+    internal GitWorkspaceProvider(GitWorkspaceOptions options, string gatesInterpreter, ILogger<GitWorkspaceProvider>? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.ValidateAndCopy();
+        _defaultInterpreter = gatesInterpreter;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
 
         // Not cancellable by whichever caller happens to come first: start-up is shared by every request.
@@ -48,9 +56,10 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
         var lockPath = repository.LockPath(request.Id);
         var ownerLock = OwnerLock.TryAcquire(lockPath) ?? throw new InvalidOperationException(
             $"Request '{request.Id}' already has a live workspace (its lock {lockPath} is held by a running process).");
+        var created = false;
+        string? baseCommit = null;
         try
         {
-            string baseCommit;
             using (await RepositoryLocks.AcquireAsync(repository.CommonDirectory, cancellationToken).ConfigureAwait(false))
             {
                 if (File.Exists(repository.KeptMarkerPath(request.Id)) || Directory.Exists(root))
@@ -62,23 +71,53 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
 
                 baseCommit = (await GitCli.RunAsync(repository.TopLevel, ["rev-parse", "--verify", "HEAD^{commit}"], cancellationToken)
                     .ConfigureAwait(false)).Trim();
+
+                // A branch of that name that exists already is someone's (an earlier approved run?): never ours to remove.
+                var existing = await GitCli.TryRunAsync(repository.TopLevel, ["rev-parse", "--verify", "--quiet", "refs/heads/" + branch], cancellationToken)
+                    .ConfigureAwait(false);
+                created = existing.ExitCode != 0;
                 await GitCli.RunAsync(repository.TopLevel, ["worktree", "add", "--quiet", "-b", branch, root, baseCommit], cancellationToken)
                     .ConfigureAwait(false);
             }
 
             var config = await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false);
-            var writer = new JailedWriter(
-                root, new JailPolicy(config.EffectiveTestFolders, config.ProtectedPaths, _options.MaxFileBytes, _options.MaxFilesPerWrite));
+            var policy = new JailPolicy(config.EffectiveTestFolders, config.ProtectedPaths, _options.MaxFileBytes, _options.MaxFilesPerWrite)
+            {
+                Writable = config.Writable,
+                ShadowedNames = await ShadowedModules.ForInterpreterAsync(_options.PythonInterpreter ?? _defaultInterpreter)
+                    .WaitAsync(cancellationToken).ConfigureAwait(false),
+            };
             return new GitFeatureWorkspace(
-                repository, request.Id, root, branch, baseCommit, writer, ownerLock, runDirectory, _options.KeepFailedWorkspaces);
+                repository, new WorkspaceIdentity(request.Id, root, branch, baseCommit!), new JailedWriter(root, policy), ownerLock, runDirectory,
+                _options.KeepFailedWorkspaces, _options.MaxFileBytes);
         }
         catch
         {
-            // Creation failed: release the lock (the worktree, if git made one, is cleaned by the next start-up).
+            // Creation failed: remove what git made (the worktree, the branch) and release the lock.
+            if (created)
+            {
+                await RemovePartialAsync(repository, root, branch, baseCommit!).ConfigureAwait(false);
+            }
+
             await ownerLock.DisposeAsync().ConfigureAwait(false);
             File.Delete(lockPath);
             throw;
         }
+    }
+
+    private static async Task RemovePartialAsync(RepositoryInfo repository, string root, string branch, string baseCommit)
+    {
+        using var _ = await RepositoryLocks.AcquireAsync(repository.CommonDirectory, CancellationToken.None).ConfigureAwait(false);
+        await GitCli.TryRunAsync(repository.TopLevel, ["worktree", "remove", "--force", "--force", root], CancellationToken.None).ConfigureAwait(false);
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        await GitCli.TryRunAsync(repository.TopLevel, ["worktree", "prune"], CancellationToken.None).ConfigureAwait(false);
+
+        // Only while it still points at the base commit: the branch this call created, holding nothing of its own.
+        await GitCli.TryRunAsync(repository.TopLevel, ["update-ref", "-d", "refs/heads/" + branch, baseCommit], CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task<RepositoryInfo> StartAsync(CancellationToken cancellationToken)
@@ -105,6 +144,7 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
         Directory.CreateDirectory(repository.WorktreesDirectory);
         Directory.CreateDirectory(repository.LocksDirectory);
         Directory.CreateDirectory(repository.TemporaryDirectory);
+        Directory.CreateDirectory(new GitPlumbing(repository).EmptyWorkTree);
         await new StaleWorkspaceCleaner(repository, _options.BranchPrefix, _logger).CleanAsync(cancellationToken).ConfigureAwait(false);
         return repository;
     }

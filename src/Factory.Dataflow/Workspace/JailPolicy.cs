@@ -5,7 +5,7 @@ namespace Factory.Dataflow.Workspace;
 /// <param name="ProtectedPaths">Gate configuration nobody may write; an entry without '/' matches that name at any depth.</param>
 /// <param name="MaxFileBytes">The largest content accepted, in UTF-8 bytes.</param>
 /// <param name="MaxFiles">The most files accepted in one batch.</param>
-internal sealed record JailPolicy(IReadOnlyList<string> TestFolders, IReadOnlyList<string> ProtectedPaths, int MaxFileBytes, int MaxFiles)
+internal sealed partial record JailPolicy(IReadOnlyList<string> TestFolders, IReadOnlyList<string> ProtectedPaths, int MaxFileBytes, int MaxFiles)
 {
     public bool IsUnderTestFolder(string relative) =>
         TestFolders.Any(folder => relative == folder || relative.StartsWith(folder + "/", StringComparison.Ordinal));

@@ -100,11 +100,9 @@ internal static class BatchCommand
             results.AddRange(await runner.RunAsync(pending, finished.Sum(r => r.Tokens), finished.Sum(r => r.Cost), slots, cancellationToken).ConfigureAwait(false));
         }
 
+        results.AddRange(BatchVerdict.Unfinished(backlog, journal, results));
         await output.WriteLineAsync(Summary(results)).ConfigureAwait(false);
-        return cancellationToken.IsCancellationRequested ? ExitCodes.Interrupted
-            : results.All(r => r.Status == "approved") ? ExitCodes.Approved
-            : results.Any(r => r.Status == "environment_error") ? ExitCodes.UsageOrEnvironment
-            : ExitCodes.NotApproved;
+        return BatchVerdict.ExitCode(backlog, journal, cancellationToken.IsCancellationRequested);
     }
 
     internal static string Summary(List<BatchLineResult> results)

@@ -22,12 +22,7 @@ public sealed class FullPipelineTests
         ScriptedModels.Install(server);
         using var repo = SampleRepo.Create();
         var checkoutBefore = repo.Snapshot();
-        var models = new ModelOptions { Ollama = { BaseUrl = server.BaseUri.ToString() } };
-        models.Stages.Plan.Model = ScriptedModels.Plan;
-        models.Stages.Scout.Model = ScriptedModels.Scout;
-        models.Stages.Build.Model = ScriptedModels.Build;
-        models.Stages.Test.Model = ScriptedModels.Test;
-        models.Stages.Review.Model = ScriptedModels.Review;
+        var models = ScriptedModels.Options(server);
         using var chats = StageChatFactory.ForOllama(models);
         var gates = new GateOptions { MypyCacheDirectory = Path.Combine(repo.StatePath, "mypy") };
         var workspaces = new GitWorkspaceProvider(new GitWorkspaceOptions { RepositoryPath = repo.CheckoutPath, StateDirectory = repo.StatePath });

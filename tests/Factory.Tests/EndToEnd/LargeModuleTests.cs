@@ -1,11 +1,7 @@
 using System.Text.Json;
 using Factory.Dataflow;
 using Factory.Dataflow.Chat;
-using Factory.Dataflow.Composition;
-using Factory.Dataflow.Gates;
 using Factory.Dataflow.Reporting;
-using Factory.Dataflow.Sandbox;
-using Factory.Dataflow.Workspace;
 using Factory.Tests.Support;
 using Factory.Tests.Support.FakeOllama;
 
@@ -43,11 +39,7 @@ public sealed class LargeModuleTests(Xunit.Abstractions.ITestOutputHelper output
         (models.Stages.Plan.Model, models.Stages.Scout.Model, models.Stages.Build.Model, models.Stages.Test.Model, models.Stages.Review.Model) =
             (Plan, Scout, Build, Test, Review);
         using var chats = StageChatFactory.ForOllama(models);
-        await using var pipeline = new FactoryPipelineBuilder()
-            .UseStandardStages(chats, models, new SandboxedRunner(new SandboxOptions()), new GateOptions { MypyCacheDirectory = Path.Combine(repo.StatePath, "mypy") })
-            .UseWorkspace(new GitWorkspaceProvider(new GitWorkspaceOptions { RepositoryPath = repo.CheckoutPath, StateDirectory = repo.StatePath }))
-            .Configure(o => o.RunsDirectory = repo.RunsPath)
-            .Build();
+        await using var pipeline = RealPipeline.Build(chats, models, repo);
 
         var outcome = await pipeline.RunAsync(new FeatureRequest("health", "add a /health endpoint returning status ok")).Within(600);
 

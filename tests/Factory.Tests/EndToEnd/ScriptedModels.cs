@@ -21,6 +21,18 @@ internal static class ScriptedModels
 
     private const string Root = "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"/\")\ndef root() -> dict[str, str]:\n    return {\"service\": \"targetapp\"}\n";
 
+    /// <summary>Model options that send each stage to its scripted model on <paramref name="server"/>.</summary>
+    public static Factory.Dataflow.Chat.ModelOptions Options(FakeOllamaServer server)
+    {
+        var models = new Factory.Dataflow.Chat.ModelOptions { Ollama = { BaseUrl = server.BaseUri.ToString() } };
+        models.Stages.Plan.Model = Plan;
+        models.Stages.Scout.Model = Scout;
+        models.Stages.Build.Model = Build;
+        models.Stages.Test.Model = Test;
+        models.Stages.Review.Model = Review;
+        return models;
+    }
+
     public static void Install(FakeOllamaServer server)
     {
         server.Install(Plan, Scout, Build, Test, Review);

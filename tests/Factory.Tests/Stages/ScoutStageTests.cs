@@ -67,20 +67,20 @@ public class ScoutStageTests
     }
 
     [Theory]
-    [InlineData(".git/config", "inside .git")]
-    [InlineData("../outside.txt", "outside the repository")]
-    [InlineData("/etc/passwd", "is absolute")]
-    [InlineData("app/../../x", "outside the repository")]
+    [InlineData(".git/config", "git's own data")]
+    [InlineData("../outside.txt", "'..'")]
+    [InlineData("/etc/passwd", "not a relative path")]
+    [InlineData("app/../../x", "'..'")]
     public async Task The_tools_refuse_git_and_anything_outside_the_worktree(string path, string expected)
     {
         await using var workspace = TargetApp();
         Directory.CreateDirectory(Path.Combine(workspace.RootPath, ".git"));
         File.WriteAllText(Path.Combine(workspace.RootPath, ".git", "config"), "[core]");
-        var tools = new ScoutTools(new WorktreeFiles(workspace.RootPath), new ScoutToolOptions());
+        var tools = new ScoutTools(new WorktreeFiles(workspace), new ScoutToolOptions());
 
-        Assert.Contains(expected, tools.ReadFile(path));
-        Assert.StartsWith("error:", tools.ListFiles(path));
-        Assert.StartsWith("error:", tools.Grep("core", path));
+        Assert.Contains(expected, await tools.ReadFile(path));
+        Assert.StartsWith("error:", await tools.ListFiles(path));
+        Assert.StartsWith("error:", await tools.Grep("core", path));
     }
 
     [Fact]
@@ -90,12 +90,12 @@ public class ScoutStageTests
         Directory.CreateDirectory(Path.Combine(workspace.RootPath, ".git"));
         File.WriteAllText(Path.Combine(workspace.RootPath, ".git", "HEAD"), "ref: refs/heads/main FastAPI");
         File.WriteAllText(Path.Combine(workspace.RootPath, "big.txt"), new string('x', 5000));
-        var tools = new ScoutTools(new WorktreeFiles(workspace.RootPath), new ScoutToolOptions { MaxReadChars = 100 });
+        var tools = new ScoutTools(new WorktreeFiles(workspace), new ScoutToolOptions { MaxReadChars = 100 });
 
-        Assert.DoesNotContain(".git", tools.ListFiles("."));
-        Assert.DoesNotContain(".git", tools.Grep("FastAPI"));
-        Assert.Contains("app/main.py:1:", tools.Grep("FastAPI"));
-        Assert.EndsWith("(cut at 100 of 5000 characters)", tools.ReadFile("big.txt"));
+        Assert.DoesNotContain(".git", await tools.ListFiles("."));
+        Assert.DoesNotContain(".git", await tools.Grep("FastAPI"));
+        Assert.Contains("app/main.py:1:", await tools.Grep("FastAPI"));
+        Assert.EndsWith("(cut at 100 of 5000 characters; read_file with start_line reads further)", await tools.ReadFile("big.txt"));
     }
 
     [Fact]
@@ -108,9 +108,9 @@ public class ScoutStageTests
         try
         {
             Directory.CreateSymbolicLink(Path.Combine(workspace.RootPath, "escape"), outside);
-            var tools = new ScoutTools(new WorktreeFiles(workspace.RootPath), new ScoutToolOptions());
+            var tools = new ScoutTools(new WorktreeFiles(workspace), new ScoutToolOptions());
 
-            Assert.Contains("leads outside the repository", tools.ReadFile("escape/secret.txt"));
+            Assert.Contains("leads outside the worktree", await tools.ReadFile("escape/secret.txt"));
         }
         finally
         {

@@ -61,6 +61,15 @@ internal sealed class TempFolderWorkspace : IFeatureWorkspace
         return ValueTask.FromResult(WriteReport.Written([.. edits.Select(e => e.Path)]));
     }
 
+    /// <summary>What <see cref="GetChangedFilesAsync"/> returns: the paths written so far and those the scripted <see cref="Diff"/> names.</summary>
+    public ValueTask<IReadOnlyList<string>> GetChangedFilesAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<string>>(
+        [
+            .. Writes.SelectMany(w => w.Edits).Select(e => e.Path)
+                .Concat(Diff.Split('\n').Where(l => l.StartsWith("+++ b/", StringComparison.Ordinal)).Select(l => l[6..].TrimEnd('\r')))
+                .Distinct(),
+        ]);
+
     public ValueTask<string> GetDiffAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Diff);
 
     public ValueTask<WorkspaceSettlement> SettleAsync(bool approved, string commitMessage, CancellationToken cancellationToken) =>

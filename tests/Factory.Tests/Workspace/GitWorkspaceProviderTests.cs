@@ -152,6 +152,27 @@ public sealed class GitWorkspaceProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_workspace_that_fails_after_git_made_it_leaves_no_worktree_branch_or_lock_and_spares_an_existing_branch()
+    {
+        File.WriteAllText(Path.Combine(_repo.CheckoutPath, ".factory", "gates.json"), "{\"coverageFloor\": 200}\n");
+        _repo.Git("commit", "--quiet", "-am", "a gate configuration that does not validate");
+        // An approved change from an earlier run: a commit of its own on the branch the new request would take.
+        var approved = _repo.Git("commit-tree", "HEAD^{tree}", "-p", "HEAD", "-m", "approved earlier").Trim();
+        _repo.Git("branch", "factory/taken", approved);
+        var before = _repo.Snapshot();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Provider().CreateAsync(Request("broken"), null, None).AsTask());
+        await Assert.ThrowsAnyAsync<Exception>(() => Provider().CreateAsync(Request("taken"), null, None).AsTask());
+
+        Assert.Equal("factory/taken", _repo.Git("branch", "--list", "factory/*", "--format=%(refname:short)").Trim());
+        Assert.Equal(approved, _repo.Git("rev-parse", "factory/taken").Trim());
+        Assert.Single(_repo.Git("worktree", "list", "--porcelain").Split('\n'), l => l.StartsWith("worktree ", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(_repo.StatePath, "worktrees")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_repo.StatePath, "locks")));
+        Assert.Equal(before, _repo.Snapshot());
+    }
+
+    [Fact]
     public async Task A_state_directory_inside_the_checkout_is_refused()
     {
         var provider = new GitWorkspaceProvider(new GitWorkspaceOptions

@@ -104,9 +104,9 @@ public sealed class JailedWriterTests : IAsyncLifetime
 
     [Theory]
     [InlineData("tests/test_main.py", "existing test")]
-    [InlineData(".factory/gates.json", "gate configuration")]
-    [InlineData("pyproject.toml", "gate configuration")]
-    [InlineData("tests/conftest.py", "gate configuration")]
+    [InlineData(".factory/gates.json", "protected configuration")]
+    [InlineData("pyproject.toml", "protected configuration")]
+    [InlineData("tests/conftest.py", "protected configuration")]
     public async Task BUILD_may_not_modify_existing_tests_or_the_gate_configuration(string path, string reason)
     {
         var before = Fingerprint();
@@ -133,7 +133,7 @@ public sealed class JailedWriterTests : IAsyncLifetime
     [InlineData("app/test_sneaky.py", "outside the test folder")]
     [InlineData("app/main.py", "outside the test folder")]
     [InlineData("tests/helpers.py", "not a test file name")]
-    [InlineData("tests/conftest.py", "gate configuration")]
+    [InlineData("tests/conftest.py", "protected configuration")]
     public async Task TEST_may_only_add_new_test_files_under_the_test_folder(string path, string reason)
     {
         var before = Fingerprint();

@@ -91,6 +91,7 @@ public sealed class BaseCommitWorkspaces : IWorkspaceProvider
                 BranchPrefix = _template.BranchPrefix,
                 MaxFileBytes = _template.MaxFileBytes,
                 MaxFilesPerWrite = _template.MaxFilesPerWrite,
+                PythonInterpreter = _template.PythonInterpreter,
 
                 // A kept workspace would block the request's next delivery; its failed.diff is in the outcome ref anyway.
                 KeepFailedWorkspaces = false,

@@ -62,7 +62,7 @@ public static class FactoryServiceCollectionExtensions
 
         services.AddSingleton(sp => new SandboxedRunner(
             Options(sp).Sandbox, Logger<SandboxedRunner>(sp), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new GitWorkspaceProvider(Options(sp).Workspace, Logger<GitWorkspaceProvider>(sp)));
+        services.AddSingleton(sp => new GitWorkspaceProvider(Options(sp).Workspace, Options(sp).Gates.PythonInterpreter, Logger<GitWorkspaceProvider>(sp)));
         services.AddSingleton<IWorkspaceProvider>(sp => sp.GetRequiredService<GitWorkspaceProvider>());
         services.AddSingleton(sp => new FactoryPipelineFactory(sp, registration, sp.GetRequiredService<IOptions<FactoryOptions>>()));
         services.AddSingleton(sp => sp.GetRequiredService<FactoryPipelineFactory>().Create());

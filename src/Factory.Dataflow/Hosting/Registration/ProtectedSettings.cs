@@ -18,6 +18,7 @@ public static class ProtectedSettings
         new("Factory:Sandbox",
             "how the gates' tools are confined: AllowUnsandboxed, the bubblewrap executable, the executables allowed, their PATH and every bound"),
         new("Factory:Gates:PythonInterpreter", "the interpreter that runs mypy, pytest and the syntax check"),
+        new("Factory:Workspace:PythonInterpreter", "the interpreter whose standard library and packages new files may not shadow"),
     ];
 
     /// <summary>Every protected key <paramref name="provider"/> sets (leaf keys, e.g. <c>Factory:Sandbox:AllowUnsandboxed</c>).</summary>

@@ -41,13 +41,13 @@ public sealed class BuildStage : IFactoryStage
         ArgumentNullException.ThrowIfNull(context);
         var spec = context.RequireSpec();
         var workspace = context.RequireWorkspace();
-        var files = new WorktreeFiles(workspace.RootPath);
-        CurrentFile Read(string path) => ReadCurrent(files, path);
+        var current = new CurrentFiles(workspace);
+        CurrentFile Read(string path) => current.Read(path, cancellationToken);
 
-        // A retry sees what the request has changed so far; the first attempt has changed nothing.
-        var changed = context.Feedback is null
-            ? []
-            : DiffRegions.Parse(await workspace.GetDiffAsync(cancellationToken).ConfigureAwait(false));
+        // A retry sees what the request has changed so far; the first attempt has changed nothing. The files are the ones
+        // git names (-z): a content line that looks like a diff header names none.
+        var changed = context.Feedback is null ? [] : await ChangedRegionsAsync(workspace, cancellationToken).ConfigureAwait(false);
+        await current.LoadAsync([.. context.Brief?.Files ?? [], .. changed.Select(c => c.Path)], cancellationToken).ConfigureAwait(false);
         var prompt = new BuildPrompt(_options, Read);
         List<ChatMessage> messages =
         [
@@ -68,6 +68,7 @@ public sealed class BuildStage : IFactoryStage
 
         var edits = answer.Value.Edits;
         context.Usage.SetExtra("search_replace_edits", edits.Count(e => e is SearchReplaceEdit));
+        await current.LoadAsync(edits.Select(e => e.Path.Trim()), cancellationToken).ConfigureAwait(false);
         var applied = EditApplier.Apply(edits, Read, prompt.ShownWhole);
         if (!applied.Ok)
         {
@@ -100,26 +101,11 @@ public sealed class BuildStage : IFactoryStage
         return StageResult.Success(report.WrittenPaths, $"wrote {string.Join(", ", report.WrittenPaths)}");
     }
 
-    /// <summary>
-    /// The one place BUILD reads a worktree file (for its prompt and to apply search/replace edits), through the worktree's
-    /// confinement; the read API it calls is the workspace's to change.
-    /// </summary>
-    private static CurrentFile ReadCurrent(WorktreeFiles files, string path)
+    private static async Task<IReadOnlyList<(string Path, IReadOnlyList<LineRange> Ranges)>> ChangedRegionsAsync(
+        IFeatureWorkspace workspace, CancellationToken cancellationToken)
     {
-        var full = files.Resolve(path, out var problem);
-        if (full is null)
-        {
-            return CurrentFile.Unreadable(problem);
-        }
-
-        if (!File.Exists(full))
-        {
-            return Directory.Exists(full) ? CurrentFile.Unreadable($"'{path}' is a folder, not a file") : CurrentFile.Missing;
-        }
-
-        // Read whole: a search/replace edit needs every character. Most files fit the first read.
-        const int FirstRead = 64 * 1024;
-        var text = ScoutTools.ReadCapped(full, FirstRead, out var total);
-        return CurrentFile.Of(total <= text.Length ? text : ScoutTools.ReadCapped(full, checked((int)total), out _));
+        var paths = (await workspace.GetChangedFilesAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var diff = await workspace.GetDiffAsync(cancellationToken).ConfigureAwait(false);
+        return [.. DiffRegions.Parse(diff).Where(c => paths.Contains(c.Path))];
     }
 }

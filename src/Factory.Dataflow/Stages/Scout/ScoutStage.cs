@@ -3,6 +3,7 @@ using System.Text.Json;
 using Factory.Dataflow.Chat;
 using Factory.Dataflow.Prompts;
 using Factory.Dataflow.Toolchains.Python.Detection;
+using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
 
 namespace Factory.Dataflow.Stages.Scout;
@@ -41,14 +42,15 @@ public sealed class ScoutStage : IFactoryStage
     {
         ArgumentNullException.ThrowIfNull(context);
         var spec = context.RequireSpec();
-        var files = new WorktreeFiles(context.RequireWorkspace().RootPath);
-        var project = PythonProjectDetector.Detect(files.Root);
+        var workspace = context.RequireWorkspace();
+        var files = new WorktreeFiles(workspace);
+        var project = PythonProjectDetector.Detect(workspace.RootPath, await files.ListAsync("", cancellationToken).ConfigureAwait(false));
         var tools = new ScoutTools(files, _options);
         var functions = tools.AsFunctions();
         var messages = new List<ChatMessage>
         {
             new(ChatRole.System, PromptLibrary.Get("scout")),
-            new(ChatRole.User, OpeningMessage(spec, files, project, context.Feedback)),
+            new(ChatRole.User, await OpeningMessageAsync(spec, files, project, context.Feedback, cancellationToken).ConfigureAwait(false)),
         };
 
         var toolCalls = 0;
@@ -123,7 +125,7 @@ public sealed class ScoutStage : IFactoryStage
         };
     }
 
-    /// <summary>The eval: null when the brief holds, or why it does not.</summary>
+    /// <summary>The eval: null when the brief holds, or why it does not. Paths are judged where they really lead, inside the worktree.</summary>
     internal static string? Evaluate(ScoutBrief brief, WorktreeFiles files)
     {
         if (brief.Files.Count == 0)
@@ -134,40 +136,57 @@ public sealed class ScoutStage : IFactoryStage
         var bad = new List<string>();
         foreach (var path in brief.Files)
         {
-            var full = files.Resolve(path, out var problem);
-            if (full is null)
+            var entry = files.Find(path, out var problem);
+            if (entry is null)
             {
                 bad.Add($"{path} ({problem})");
             }
-            else if (!File.Exists(full) && !Directory.Exists(Path.GetDirectoryName(full)))
-            {
-                bad.Add($"{path} (neither an existing file nor a new file in an existing folder)");
-            }
-            else if (Directory.Exists(full))
+            else if (entry.Kind == EntryKind.Folder)
             {
                 bad.Add($"{path} (a folder, not a file)");
+            }
+            else if (entry.Kind == EntryKind.Other)
+            {
+                bad.Add($"{path} (not a regular file)");
+            }
+            else if (entry.Kind == EntryKind.Missing && files.Find(ParentOf(path), out _) is not { Kind: EntryKind.Folder })
+            {
+                bad.Add($"{path} (neither an existing file nor a new file in an existing folder)");
             }
         }
 
         return bad.Count == 0 ? null : $"SCOUT's brief cites files BUILD cannot use: {string.Join("; ", bad)}.";
     }
 
+    private static string ParentOf(string path)
+    {
+        var clean = path.Replace('\\', '/').TrimEnd('/');
+        var slash = clean.LastIndexOf('/');
+        return slash < 0 ? "" : clean[..slash];
+    }
+
     private static readonly JsonSerializerOptions BriefJson = new() { WriteIndented = true };
 
-    private string OpeningMessage(Spec spec, WorktreeFiles files, PythonProject project, string? feedback)
+    private async Task<string> OpeningMessageAsync(Spec spec, WorktreeFiles files, PythonProject project, string? feedback, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         text.AppendLine("SPEC:").AppendLine(spec.ToMarkdown());
         text.AppendLine("REPOSITORY FILES (relative to the root):");
-        var all = WorktreeFiles.EnumerateFiles(files.Root).Select(files.Relative).ToList();
-        foreach (var file in all.Take(_options.MaxOverviewFiles))
+        var all = await files.ListAsync("", cancellationToken).ConfigureAwait(false);
+        var shown = 0;
+        var index = 0;
+        for (; index < all.Count && shown < _options.MaxOverviewFiles; index++)
         {
-            text.Append("- ").AppendLine(file);
+            if (await files.IsTextAsync(all[index], cancellationToken).ConfigureAwait(false))
+            {
+                text.Append("- ").AppendLine(all[index]);
+                shown++;
+            }
         }
 
-        if (all.Count > _options.MaxOverviewFiles)
+        if (index < all.Count)
         {
-            text.Append("- ... (").Append(all.Count - _options.MaxOverviewFiles).AppendLine(" more; use list_files)");
+            text.Append("- ... (").Append(all.Count - index).AppendLine(" more; use list_files)");
         }
 
         text.AppendLine().AppendLine("WHAT THE PROJECT'S FILES SHOW (found without running anything):");

@@ -1,15 +1,19 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
 
 namespace Factory.Dataflow.Stages.Scout;
 
 /// <summary>
-/// SCOUT's read-only tools over one worktree: list a folder, read a file (capped), grep. Every path is confined by
-/// <see cref="WorktreeFiles"/>; a refused path or a bad pattern comes back as an "error: ..." text the model can act on.
+/// SCOUT's read-only tools over one workspace: list a folder, read a file (bounded; a large file is summarised by its
+/// top-level definitions, and a region can be read by line), grep. Every read goes through the workspace's
+/// kernel-confined reader (<see cref="WorktreeFiles"/>); a refused path or a bad pattern comes back as an
+/// "error: ..." text the model can act on.
 /// </summary>
-internal sealed class ScoutTools
+internal sealed partial class ScoutTools
 {
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
     private readonly WorktreeFiles _files;
@@ -24,54 +28,95 @@ internal sealed class ScoutTools
     /// <summary>The tools as M.E.AI functions, for <see cref="ChatOptions.Tools"/>.</summary>
     public IReadOnlyList<AIFunction> AsFunctions() =>
     [
-        AIFunctionFactory.Create(ListFiles, "list_files", "Lists the files and folders in a folder of the repository."),
-        AIFunctionFactory.Create(ReadFile, "read_file", "Reads a text file of the repository (long files are cut)."),
+        AIFunctionFactory.Create(ListFiles, "list_files", "Lists the source files and folders in a folder of the repository."),
+        AIFunctionFactory.Create(ReadFile, "read_file",
+            "Reads a text file of the repository. A long file comes back as its top-level definitions with line numbers; " +
+            "then read the part you need with start_line."),
         AIFunctionFactory.Create(Grep, "grep", "Finds lines matching a regular expression in the repository's files."),
     ];
 
-    public string ListFiles([Description("Folder path relative to the repository root; \".\" for the root.")] string path = ".")
+    public async Task<string> ListFiles(
+        [Description("Folder path relative to the repository root; \".\" for the root.")] string path = ".",
+        CancellationToken cancellationToken = default)
     {
-        var full = _files.Resolve(path, out var problem);
-        if (full is null)
+        if (FolderOf(path, out var problem) is not { } folder)
         {
             return $"error: {problem}";
         }
 
-        if (!Directory.Exists(full))
+        var prefix = folder.Length == 0 ? "" : folder + "/";
+        var entries = new SortedSet<string>(StringComparer.Ordinal);
+        var files = await _files.ListAsync(folder, cancellationToken).ConfigureAwait(false);
+        foreach (var file in files)
         {
-            return $"error: '{path}' is not a folder";
+            var rest = file[prefix.Length..];
+            var slash = rest.IndexOf('/', StringComparison.Ordinal);
+            entries.Add(slash < 0 ? rest : rest[..(slash + 1)]);
         }
 
-        var entries = Directory.EnumerateFileSystemEntries(full)
-            .Select(e => Directory.Exists(e) ? Path.GetFileName(e) + "/" : Path.GetFileName(e))
-            .Where(name => !WorktreeFiles.IsHidden(name.TrimEnd('/')))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        var shown = entries.Take(_options.MaxListEntries);
+        if (entries.Count == 0)
+        {
+            return _files.Find(folder, out _) is { Kind: EntryKind.File } ? $"error: '{path}' is a file, not a folder" : $"error: '{path}' is not a folder of the repository";
+        }
+
+        var shown = new List<string>();
+        foreach (var entry in entries)
+        {
+            if (shown.Count == _options.MaxListEntries)
+            {
+                break;
+            }
+
+            if (entry.EndsWith('/') || await _files.IsTextAsync(prefix + entry, cancellationToken).ConfigureAwait(false))
+            {
+                shown.Add(entry);
+            }
+        }
+
         var text = string.Join("\n", shown);
-        return entries.Count > _options.MaxListEntries ? $"{text}\n... ({entries.Count - _options.MaxListEntries} more not shown)" : text;
+        return entries.Count > shown.Count ? $"{text}\n... ({entries.Count - shown.Count} more not shown)" : text;
     }
 
-    public string ReadFile([Description("File path relative to the repository root.")] string path)
+    public async Task<string> ReadFile(
+        [Description("File path relative to the repository root.")] string path,
+        [Description("For a long file: the first line to read (1-based); 0 or absent for the whole file or its outline.")] int startLine = 0,
+        CancellationToken cancellationToken = default)
     {
-        var full = _files.Resolve(path, out var problem);
-        if (full is null)
+        WorkspaceFile file;
+        try
         {
-            return $"error: {problem}";
+            file = await _files.ReadAsync(path, (int)Math.Min(int.MaxValue, _options.MaxFileBytes), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfinedPathException exception)
+        {
+            return $"error: {exception.Message}";
         }
 
-        if (!File.Exists(full))
+        if (file.IsBinary)
         {
-            return $"error: '{path}' does not exist";
+            return $"error: '{path}' is a binary file";
         }
 
-        var text = ReadCapped(full, _options.MaxReadChars, out var total);
-        return text.Length < total ? $"{text}\n... (cut at {text.Length} of {total} characters)" : text;
+        var text = file.Text;
+        var note = file.IsTruncated ? $" (only its first {file.Content.Length} of {file.Length} bytes were read)" : "";
+        if (startLine > 0)
+        {
+            return Region(text, startLine, _options.MaxReadChars) + note;
+        }
+
+        if (text.Length <= _options.MaxReadChars && !file.IsTruncated)
+        {
+            return text;
+        }
+
+        var outline = Outline(text, _options.MaxReadChars);
+        return outline ?? $"{text[..Math.Min(text.Length, _options.MaxReadChars)]}\n... (cut at {_options.MaxReadChars} of {text.Length} characters{note}; read_file with start_line reads further)";
     }
 
-    public string Grep(
+    public async Task<string> Grep(
         [Description("A regular expression (.NET syntax) to find in each line.")] string pattern,
-        [Description("Folder path relative to the repository root to search; \".\" for all.")] string path = ".")
+        [Description("Folder path relative to the repository root to search; \".\" for all.")] string path = ".",
+        CancellationToken cancellationToken = default)
     {
         Regex regex;
         try
@@ -83,14 +128,18 @@ internal sealed class ScoutTools
             return $"error: the pattern is not a valid regular expression: {ex.Message}";
         }
 
-        var full = _files.Resolve(path, out var problem);
-        if (full is null)
+        if (FolderOf(path, out var problem) is not { } folder)
         {
             return $"error: {problem}";
         }
 
-        var files = File.Exists(full) ? [full] : Directory.Exists(full) ? WorktreeFiles.EnumerateFiles(full) : null;
-        if (files is null)
+        var files = await _files.ListAsync(folder, cancellationToken).ConfigureAwait(false);
+        if (files.Count == 0)
+        {
+            files = _files.Find(folder, out _) is { Kind: EntryKind.File } ? [folder] : [];
+        }
+
+        if (files.Count == 0)
         {
             return $"error: '{path}' does not exist";
         }
@@ -99,16 +148,25 @@ internal sealed class ScoutTools
         var count = 0;
         try
         {
-            foreach (var file in files)
+            foreach (var relative in files)
             {
-                var info = new FileInfo(file);
-                if (info.Length > _options.MaxFileBytes || IsBinary(file))
+                WorkspaceFile file;
+                try
+                {
+                    file = await _files.ReadAsync(relative, (int)Math.Min(int.MaxValue, _options.MaxFileBytes), cancellationToken).ConfigureAwait(false);
+                }
+                catch (ConfinedPathException)
+                {
+                    continue;
+                }
+
+                if (file.IsBinary || file.IsTruncated)
                 {
                     continue;
                 }
 
                 var lineNumber = 0;
-                foreach (var line in File.ReadLines(file))
+                foreach (var line in file.Text.Split('\n'))
                 {
                     lineNumber++;
                     if (!regex.IsMatch(line))
@@ -121,8 +179,9 @@ internal sealed class ScoutTools
                         return matches.Append("... (more matches not shown)").ToString();
                     }
 
-                    matches.Append(_files.Relative(file)).Append(':').Append(lineNumber).Append(": ")
-                        .AppendLine(line.Length > 200 ? line[..200] + "..." : line);
+                    var shown = line.TrimEnd('\r');
+                    matches.Append(relative).Append(':').Append(lineNumber).Append(": ")
+                        .AppendLine(shown.Length > 200 ? shown[..200] + "..." : shown);
                 }
             }
         }
@@ -134,28 +193,69 @@ internal sealed class ScoutTools
         return count == 0 ? "(no matches)" : matches.ToString().TrimEnd();
     }
 
-    /// <summary>Up to <paramref name="maxChars"/> characters of a text file, and its full length.</summary>
-    internal static string ReadCapped(string full, int maxChars, out long totalChars)
+    /// <summary>
+    /// A long file's top-level definitions (class and def lines at column 0, with their line numbers), or null when it
+    /// has none; what a reader needs to ask for the right region instead of a blind cut.
+    /// </summary>
+    internal static string? Outline(string text, int maxChars)
     {
-        using var reader = new StreamReader(full, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var buffer = new char[maxChars];
-        var read = reader.ReadBlock(buffer, 0, maxChars);
-        totalChars = read;
-        var more = new char[4096];
-        int extra;
-        while ((extra = reader.Read(more, 0, more.Length)) > 0)
+        var lines = text.Split('\n');
+        var outline = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"(long file: {text.Length} characters, {lines.Length} lines; its top-level definitions, by line number.")
+            .AppendLine(" Read a region with read_file and start_line.)");
+        var found = 0;
+        for (var i = 0; i < lines.Length; i++)
         {
-            totalChars += extra;
+            if (!Definition().IsMatch(lines[i]))
+            {
+                continue;
+            }
+
+            var entry = $"{i + 1}: {lines[i].TrimEnd('\r')}";
+            if (outline.Length + entry.Length + 1 > maxChars)
+            {
+                outline.AppendLine("... (more definitions not shown)");
+                break;
+            }
+
+            outline.AppendLine(entry);
+            found++;
         }
 
-        return new string(buffer, 0, read);
+        return found == 0 ? null : outline.ToString().TrimEnd();
     }
 
-    private static bool IsBinary(string file)
+    private static string Region(string text, int startLine, int maxChars)
     {
-        Span<byte> head = stackalloc byte[512];
-        using var stream = File.OpenRead(file);
-        var read = stream.Read(head);
-        return head[..read].Contains((byte)0);
+        var lines = text.Split('\n');
+        if (startLine > lines.Length)
+        {
+            return $"error: the file has {lines.Length} lines; start_line {startLine} is past its end";
+        }
+
+        var region = new StringBuilder();
+        var last = startLine - 1;
+        for (; last < lines.Length && region.Length + lines[last].Length + 1 <= maxChars; last++)
+        {
+            region.Append(lines[last]).Append('\n');
+        }
+
+        return $"(lines {startLine}-{last} of {lines.Length})\n{region.ToString().TrimEnd('\n')}";
     }
+
+    private string? FolderOf(string path, out string problem)
+    {
+        var folder = WorktreeFiles.Clean(path, out problem);
+        if (folder is null || folder.Length == 0)
+        {
+            return folder;
+        }
+
+        // A folder reached through a link is listed where it really is, and only when that is inside the worktree.
+        var entry = _files.Find(folder, out problem);
+        return entry is null ? null : entry.Kind == EntryKind.Missing ? folder : entry.Path;
+    }
+
+    [GeneratedRegex(@"^(?:async\s+def|def|class)\s+\w")]
+    private static partial Regex Definition();
 }

@@ -1,108 +1,93 @@
+using Factory.Dataflow.Workspace;
+
 namespace Factory.Dataflow.Stages.Scout;
 
 /// <summary>
-/// Read-only access to a worktree for the model stages, confined to it: a path is repository-relative, may not leave
-/// the root (no "..", no absolute paths, no symbolic link pointing out) and may not enter <c>.git</c>.
+/// What the model stages see of a workspace: its source files (the workspace's listing, which for a git worktree is
+/// its tracked files; no binaries, no <c>.git</c>, no vendored or cache folders), read through the workspace's
+/// kernel-confined, bounded reader, and where a path really leads (<see cref="Find"/>).
 /// </summary>
-internal sealed class WorktreeFiles
+internal sealed class WorktreeFiles(IFeatureWorkspace workspace)
 {
-    /// <summary>Folders no model stage needs to see: git's own, and tool caches that are noise.</summary>
+    /// <summary>How much of a file is read to tell text from binary.</summary>
+    public const int SniffBytes = 8000;
+
+    /// <summary>Folders no model stage needs to see: git's own, and vendored or cache folders that are noise.</summary>
     private static readonly HashSet<string> HiddenFolders = new(StringComparer.Ordinal)
     {
         ".git", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
     };
 
-    private readonly string _root;
-
-    public WorktreeFiles(string root)
+    /// <summary>Extensions of files that are binary whatever their first bytes say; they are never listed.</summary>
+    private static readonly HashSet<string> BinaryExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        ".png", ".jpg", ".jpeg", ".gif", ".ico", ".icns", ".bmp", ".webp", ".tif", ".tiff", ".pdf", ".zip", ".gz", ".tgz", ".bz2",
+        ".xz", ".7z", ".tar", ".whl", ".egg", ".jar", ".so", ".dylib", ".dll", ".exe", ".pyc", ".pyo", ".pyd", ".o", ".a",
+        ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav", ".ogg", ".avi", ".mov", ".db", ".sqlite", ".sqlite3",
+        ".pickle", ".pkl", ".npy", ".npz", ".parquet", ".mo",
+    };
+
+    public IFeatureWorkspace Workspace => workspace;
+
+    /// <summary>The files worth showing under <paramref name="folder"/> ("" for all), sorted; binaries by extension are left out.</summary>
+    public async Task<IReadOnlyList<string>> ListAsync(string folder, CancellationToken cancellationToken)
+    {
+        var prefix = folder.Length == 0 ? "" : folder + "/";
+        var all = await workspace.ListFilesAsync(cancellationToken).ConfigureAwait(false);
+        return [.. all.Where(p => p.StartsWith(prefix, StringComparison.Ordinal) && IsShown(p))];
     }
 
-    public string Root => _root;
+    /// <summary>True when the file's first bytes are text (no NUL byte).</summary>
+    public async Task<bool> IsTextAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return !(await workspace.ReadFileAsync(path, SniffBytes, cancellationToken).ConfigureAwait(false)).IsBinary;
+        }
+        catch (ConfinedPathException)
+        {
+            return false;
+        }
+    }
 
-    /// <summary>The full path of <paramref name="relative"/>, or null with <paramref name="problem"/> when it is not allowed.</summary>
-    public string? Resolve(string relative, out string problem)
+    /// <summary>Reads a file through the workspace's confined reader.</summary>
+    /// <exception cref="ConfinedPathException">Refused, missing or not a regular file.</exception>
+    public ValueTask<WorkspaceFile> ReadAsync(string path, int maxBytes, CancellationToken cancellationToken) =>
+        workspace.ReadFileAsync(path, maxBytes, cancellationToken);
+
+    /// <summary>What <paramref name="path"/> is and where it really leads, or null with <paramref name="problem"/> when the confinement refuses it.</summary>
+    public ConfinedEntry? Find(string path, out string problem)
     {
         problem = "";
-        var cleaned = (relative ?? "").Trim().Replace('\\', '/');
-        if (cleaned is "" or "." or "./")
+        try
         {
-            return _root;
+            return WorktreeReader.Find(workspace.RootPath, path);
         }
-
-        if (Path.IsPathRooted(cleaned))
+        catch (ConfinedPathException exception)
         {
-            problem = $"'{relative}' is absolute; use a path relative to the repository root";
+            problem = exception.Message;
             return null;
         }
-
-        var segments = cleaned.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Any(s => s == ".git"))
-        {
-            problem = $"'{relative}' is inside .git, which is not readable";
-            return null;
-        }
-
-        var full = Path.GetFullPath(Path.Combine(_root, cleaned));
-        if (!IsInside(full))
-        {
-            problem = $"'{relative}' is outside the repository";
-            return null;
-        }
-
-        // A symbolic link anywhere on the way could point out of the worktree; follow each one and check.
-        for (var current = full; current.Length > _root.Length; current = Path.GetDirectoryName(current)!)
-        {
-            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
-            if (info.Exists && info.LinkTarget is not null)
-            {
-                var target = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
-                if (target is null || !IsInside(Path.GetFullPath(target)))
-                {
-                    problem = $"'{relative}' is a link that leads outside the repository";
-                    return null;
-                }
-            }
-        }
-
-        return full;
     }
 
-    /// <summary>The repository-relative form of <paramref name="full"/>, with '/' separators.</summary>
-    public string Relative(string full) => Path.GetRelativePath(_root, full).Replace('\\', '/');
-
-    /// <summary>Whether a folder is hidden from listings and searches.</summary>
-    public static bool IsHidden(string folderName) => HiddenFolders.Contains(folderName);
-
-    /// <summary>Every file under <paramref name="folder"/>, skipping hidden folders and links, in a stable order.</summary>
-    public static IEnumerable<string> EnumerateFiles(string folder)
+    /// <summary>The path as a clean repository-relative path ("" for the root), or null with <paramref name="problem"/>.</summary>
+    public static string? Clean(string path, out string problem)
     {
-        var pending = new Stack<string>();
-        pending.Push(folder);
-        while (pending.Count > 0)
+        problem = "";
+        try
         {
-            var current = pending.Pop();
-            foreach (var file in Directory.EnumerateFiles(current).Order(StringComparer.Ordinal))
-            {
-                if (new FileInfo(file).LinkTarget is null)
-                {
-                    yield return file;
-                }
-            }
-
-            foreach (var sub in Directory.EnumerateDirectories(current).Order(StringComparer.Ordinal).Reverse())
-            {
-                var info = new DirectoryInfo(sub);
-                if (!IsHidden(info.Name) && info.LinkTarget is null)
-                {
-                    pending.Push(sub);
-                }
-            }
+            return WorktreeReader.CheckText(path?.Replace('\\', '/'));
+        }
+        catch (ConfinedPathException exception)
+        {
+            problem = exception.Message;
+            return null;
         }
     }
 
-    private bool IsInside(string full) =>
-        full == _root || full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    private static bool IsShown(string path)
+    {
+        var segments = path.Split('/');
+        return !segments[..^1].Any(HiddenFolders.Contains) && segments[^1] != ".git" && !BinaryExtensions.Contains(Path.GetExtension(path));
+    }
 }

@@ -8,6 +8,7 @@ using Factory.Dataflow.Stages.Build.Edits;
 using Factory.Dataflow.Stages.Build.Views;
 using Factory.Dataflow.Stages.Scout;
 using Factory.Dataflow.Toolchains.Python.Detection;
+using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
 
 namespace Factory.Dataflow.Stages.TestWriter;
@@ -54,17 +55,19 @@ public sealed class ModelTestWriter : ITestWriter
         ArgumentNullException.ThrowIfNull(changedFiles);
         var spec = context.RequireSpec();
         var workspace = context.RequireWorkspace();
-        var files = new WorktreeFiles(workspace.RootPath);
+        var files = new WorktreeFiles(workspace);
         var folders = (await GateConfig.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false)).EffectiveTestFolders;
-        var project = PythonProjectDetector.Detect(files.Root);
+        var project = PythonProjectDetector.Detect(workspace.RootPath, await files.ListAsync("", cancellationToken).ConfigureAwait(false));
         var framework = context.Brief?.Framework ?? project.Framework.DisplayName;
         var changed = changedFiles.Any(f => f.Content.Length > _options.MaxFileChars)
             ? DiffRegions.Parse(await workspace.GetDiffAsync(cancellationToken).ConfigureAwait(false))
             : [];
+        var example = project.ExampleTest is { } examplePath ? await ReadTextAsync(files, examplePath, cancellationToken).ConfigureAwait(false) : null;
         List<ChatMessage> messages =
         [
             new(ChatRole.System, PromptLibrary.Render("test", ("reach", TestReach.For(framework)))),
-            new(ChatRole.User, UserMessage(spec, context.Brief, project, changedFiles, changed, files, folders, previousFailure)),
+            new(ChatRole.User, await UserMessageAsync(
+                spec, context.Brief, project, example, changedFiles, changed, files, folders, previousFailure, cancellationToken).ConfigureAwait(false)),
         ];
         var answer = await _chat.AskJsonAsync(context, messages, reply => Read(reply, files, folders), cancellationToken).ConfigureAwait(false);
         if (!answer.IsOk)
@@ -88,14 +91,17 @@ public sealed class ModelTestWriter : ITestWriter
 
         foreach (var edit in edits)
         {
-            var path = edit.Path.Replace('\\', '/');
-            var full = files.Resolve(path, out var problem);
-            if (full is null || !folders.Any(folder => path.StartsWith(folder + "/", StringComparison.Ordinal)))
+            var path = WorktreeFiles.Clean(edit.Path, out _);
+            var entry = path is null ? null : files.Find(path, out _);
+
+            // Both the path asked for and where it really leads must be inside a test folder (a link counts where it leads).
+            if (entry is null || !folders.Any(folder => path!.StartsWith(folder + "/", StringComparison.Ordinal) &&
+                    entry.Path.StartsWith(folder + "/", StringComparison.Ordinal)))
             {
                 throw new ReplyFormatException($"\"{edit.Path}\" is not a path under {Describe(folders)}; new tests go there");
             }
 
-            if (File.Exists(full))
+            if (entry.Kind != EntryKind.Missing)
             {
                 throw new ReplyFormatException($"\"{edit.Path}\" already exists; write a NEW test file with another name");
             }
@@ -104,27 +110,33 @@ public sealed class ModelTestWriter : ITestWriter
         return edits;
     }
 
-    private string UserMessage(
+    private async Task<string> UserMessageAsync(
         Spec spec,
         ScoutBrief? brief,
         PythonProject project,
+        string? exampleText,
         IReadOnlyList<FileEdit> changedFiles,
         IReadOnlyList<(string Path, IReadOnlyList<LineRange> Ranges)> changed,
         WorktreeFiles files,
         IReadOnlyList<string> folders,
-        string? previousFailure)
+        string? previousFailure,
+        CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         text.AppendLine("SPEC:").AppendLine(spec.ToMarkdown());
         text.AppendLine(CultureInfo.InvariantCulture, $"{(folders.Count == 1 ? "TESTS FOLDER" : "TESTS FOLDERS (any of them)")}: {Describe(folders)}");
-        var existing = folders.Select(f => files.Resolve(f, out _)).Where(f => f is not null && Directory.Exists(f))
-            .SelectMany(f => WorktreeFiles.EnumerateFiles(f!)).ToList();
-        if (existing.Count > 0)
+        var existingTests = new List<string>();
+        foreach (var folder in folders)
+        {
+            existingTests.AddRange(await files.ListAsync(folder, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (existingTests.Count > 0)
         {
             text.AppendLine("EXISTING TEST FILES (do not overwrite; pick a new name):");
-            foreach (var file in existing)
+            foreach (var existing in existingTests)
             {
-                text.Append("- ").AppendLine(files.Relative(file));
+                text.Append("- ").AppendLine(existing);
             }
         }
 
@@ -133,7 +145,7 @@ public sealed class ModelTestWriter : ITestWriter
         AppendList(text, "FIXTURES FROM conftest.py (name one as a test function parameter to use it):",
             project.Fixtures.Where(f => !f.Autouse).Select(Describe));
         AppendList(text, "AUTOUSE FIXTURES (every test gets these without asking):", project.Fixtures.Where(f => f.Autouse).Select(Describe));
-        if (project.ExampleTest is { } example && ReadText(files, example) is { } exampleText)
+        if (project.ExampleTest is { } example && exampleText is not null)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"EXAMPLE TEST MODULE {example} (write the new tests the way this one is written):")
                 .AppendLine("```").AppendLine(exampleText.TrimEnd('\n')).AppendLine("```");
@@ -194,16 +206,29 @@ public sealed class ModelTestWriter : ITestWriter
         }
     }
 
-    /// <summary>The one place the writer reads a worktree file for its prompt (the example test), confined to the worktree.</summary>
-    private static string? ReadText(WorktreeFiles files, string path)
+    /// <summary>The one place the writer reads a worktree file for its prompt (the example test): the workspace's confined, bounded reader.</summary>
+    private static async Task<string?> ReadTextAsync(WorktreeFiles files, string path, CancellationToken cancellationToken)
     {
         const int MaxExampleChars = 6_000;
-        if (files.Resolve(path, out _) is not { } full || !File.Exists(full))
+        WorkspaceFile file;
+        try
+        {
+            // UTF-8 takes at most 4 bytes a character.
+            file = await files.ReadAsync(path, MaxExampleChars * 4, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfinedPathException)
         {
             return null;
         }
 
-        var text = ScoutTools.ReadCapped(full, MaxExampleChars, out var total);
-        return text.Length < total ? $"{text}\n... (cut at {text.Length} of {total} characters)" : text;
+        if (file.IsBinary)
+        {
+            return null;
+        }
+
+        var text = file.Text;
+        return text.Length > MaxExampleChars || file.IsTruncated
+            ? $"{text[..Math.Min(text.Length, MaxExampleChars)]}\n... (cut at {MaxExampleChars} characters of a {file.Length}-byte file)"
+            : text;
     }
 }

@@ -15,7 +15,7 @@ public sealed class ProtectedSettingsTests
               "factory": {
                 "sandbox": { "allowUnsandboxed": true, "BubblewrapPath": "/tmp/bwrap", "AllowedExecutables": ["/bin/sh", "/usr/bin/curl"] },
                 "Gates": { "PythonInterpreter": "/tmp/python3", "TestTimeout": "00:10:00" },
-                "Workspace": { "StateDirectory": "/tmp/state" },
+                "Workspace": { "StateDirectory": "/tmp/state", "PythonInterpreter": "/tmp/python3" },
                 "Stages": { "Build": { "Model": "m" } }
               }
             }
@@ -25,7 +25,7 @@ public sealed class ProtectedSettingsTests
 
         Assert.Equal(
             ["Factory:Gates:PythonInterpreter", "Factory:Sandbox:AllowedExecutables:0", "Factory:Sandbox:AllowedExecutables:1",
-             "Factory:Sandbox:allowUnsandboxed", "Factory:Sandbox:BubblewrapPath"],
+             "Factory:Sandbox:allowUnsandboxed", "Factory:Sandbox:BubblewrapPath", "Factory:Workspace:PythonInterpreter"],
             keys.Order(StringComparer.OrdinalIgnoreCase),
             StringComparer.OrdinalIgnoreCase);
     }

@@ -1,5 +1,4 @@
-using System.Text;
-using Factory.Dataflow.Stages.Scout;
+using Factory.Dataflow.Workspace;
 
 namespace Factory.Dataflow.Toolchains.Python.Detection;
 
@@ -19,12 +18,10 @@ internal sealed class ProjectFiles
     private const int MaxFiles = 20_000;
     private readonly string _root;
     private readonly HashSet<string> _set;
-    private readonly WorktreeFiles _confinement;
 
     public ProjectFiles(string root, IEnumerable<string>? relativePaths)
     {
         _root = Path.GetFullPath(root);
-        _confinement = new WorktreeFiles(_root);
         All = relativePaths is null
             ? Walk()
             : [.. relativePaths.Select(p => p.Replace('\\', '/').TrimStart('/')).Where(p => !p.Split('/').Any(IsSkipped)).Order(StringComparer.Ordinal)];
@@ -41,26 +38,20 @@ internal sealed class ProjectFiles
         folder is "." or "" ? All : All.Where(p => p.StartsWith(folder + "/", StringComparison.Ordinal));
 
     /// <summary>
-    /// The file's text, up to <paramref name="maxChars"/> characters, or null when it cannot be read or lies outside the
-    /// repository (confined by <see cref="WorktreeFiles"/>, the model stages' own rule: no "..", no links leading out).
+    /// The file's text, up to <paramref name="maxChars"/> characters, or null when it cannot be read, is binary or lies
+    /// outside the repository: read through the kernel-confined, bounded reader every stage uses (<see cref="WorktreeReader"/>),
+    /// so no link leads it out of the repository and no device or FIFO makes it wait.
     /// </summary>
     public string? Read(string relative, int maxChars = 256 * 1024)
     {
-        if (_confinement.Resolve(relative, out _) is not { } full || new FileInfo(full).LinkTarget is not null)
-        {
-            return null;
-        }
-
         try
         {
-            // UTF-8 never has more characters than bytes: size the buffer by the file, not by the cap.
-            var length = (int)Math.Min(maxChars, new FileInfo(full).Length);
-            using var reader = new StreamReader(full, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            var buffer = new char[length];
-            var read = reader.ReadBlock(buffer, 0, length);
-            return new string(buffer, 0, read);
+            // UTF-8 takes at most 4 bytes a character; the reader sizes its buffer by the file, not by this cap.
+            var file = WorktreeReader.Read(_root, relative, (int)Math.Min(int.MaxValue, maxChars * 4L), CancellationToken.None);
+            var text = file.IsBinary ? null : file.Text;
+            return text is not null && text.Length > maxChars ? text[..maxChars] : text;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (IOException)
         {
             return null;
         }
@@ -68,33 +59,5 @@ internal sealed class ProjectFiles
 
     private static bool IsSkipped(string name) => Skipped.Contains(name) || name.EndsWith(".egg-info", StringComparison.Ordinal);
 
-    private List<string> Walk()
-    {
-        var files = new List<string>();
-        var pending = new Stack<string>();
-        pending.Push(_root);
-        while (pending.Count > 0 && files.Count < MaxFiles)
-        {
-            var folder = pending.Pop();
-            foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
-            {
-                if (entry.LinkTarget is not null || IsSkipped(entry.Name))
-                {
-                    continue;
-                }
-
-                if (entry is DirectoryInfo)
-                {
-                    pending.Push(entry.FullName);
-                }
-                else
-                {
-                    files.Add(Path.GetRelativePath(_root, entry.FullName).Replace('\\', '/'));
-                }
-            }
-        }
-
-        files.Sort(StringComparer.Ordinal);
-        return files;
-    }
+    private List<string> Walk() => FolderListing.Walk(_root, IsSkipped, MaxFiles);
 }
