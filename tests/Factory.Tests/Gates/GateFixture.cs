@@ -81,14 +81,6 @@ public sealed class GateFixture : IAsyncDisposable
     public ValueTask<StageResult> TestAsync(ITestWriter writer) =>
         new TestStage(writer, Runner, Options).ExecuteAsync(TestContexts.For(Workspace, StageName.Test), CancellationToken.None);
 
-    /// <summary>Writes a file straight into the worktree, past the jail (as if it had been there): for files the jail may refuse.</summary>
-    public void Plant(string path, string content)
-    {
-        var full = Path.Combine(Workspace.RootPath, path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, content);
-    }
-
     public async ValueTask DisposeAsync()
     {
         await Workspace.DisposeAsync();

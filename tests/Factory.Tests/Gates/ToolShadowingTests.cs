@@ -19,13 +19,13 @@ public sealed class ToolShadowingTests
     [Fact]
     public async Task Modules_in_the_worktree_named_like_ruff_mypy_pytest_or_coverage_cannot_replace_them()
     {
-        await using var gates = await GateFixture.CreateAsync();
+        // The shadows are committed in the repository (hostile repository content): the jail refuses them from BUILD,
+        // and a file that appeared in the worktree outside the jail stops the change before any gate trusts it.
+        await using var gates = await GateFixture.CreateAsync(baseFiles: s_shadows.ToDictionary(
+            shadow => shadow,
+            shadow => (string?)(shadow.EndsWith(".js", StringComparison.Ordinal) ? "process.exit(0);\n" : FakeSuccess)));
         await gates.BuildAsync(new FileEdit(
             "app/main.py", "import os\n" + GateFixture.HealthRoute.Replace("{\"status\": \"ok\"}", "{\"status\": 200}")));
-        foreach (var shadow in s_shadows)
-        {
-            gates.Plant(shadow, shadow.EndsWith(".js", StringComparison.Ordinal) ? "process.exit(0);\n" : FakeSuccess);
-        }
 
         var validate = await gates.ValidateAsync();
         var test = await gates.TestAsync(new FileEdit("tests/test_health.py", GateFixture.HealthTest));
