@@ -11,6 +11,9 @@ internal static class BubblewrapArguments
     /// <summary>The folders the sandbox replaces with empty file systems.</summary>
     private static readonly string[] s_emptied = ["/tmp", "/dev/shm", "/root", "/home"];
 
+    /// <summary>The top-level folders the sandbox mounts afresh (empty, or its own /dev and /proc) instead of binding the machine's.</summary>
+    private static readonly HashSet<string> s_replaced = new(StringComparer.Ordinal) { "/tmp", "/dev", "/proc", "/root", "/home" };
+
     /// <param name="command">The command: its working directory, read-only and writable paths.</param>
     /// <param name="environment">The whole environment the tool gets (bubblewrap clears everything else).</param>
     /// <param name="mode">Root (bubblewrap keeps what the launcher needs to drop to the sandbox's ids) or unprivileged.</param>
@@ -25,11 +28,11 @@ internal static class BubblewrapArguments
     {
         var workingDirectory = Path.GetFullPath(command.WorkingDirectory);
         var tmpSize = tmpSizeBytes.ToString(CultureInfo.InvariantCulture);
-        var args = new List<string>
-        {
-            // The whole machine read-only, then a fresh /dev and /proc, and a private /tmp and /dev/shm of bounded
-            // size (RAM), writable by the sandbox's user whoever that is.
-            "--ro-bind", "/", "/",
+        // The whole machine read-only, then a fresh /dev and /proc, and a private /tmp and /dev/shm of bounded size (RAM),
+        // writable by the sandbox's user whoever that is.
+        var args = MachineReadOnly();
+        args.AddRange(
+        [
             "--dev", "/dev",
             "--proc", "/proc",
             "--perms", "1777", "--size", tmpSize, "--tmpfs", "/tmp",
@@ -39,7 +42,7 @@ internal static class BubblewrapArguments
             // commit: hide them. Paths the command needs below them are bound back in just below.
             "--tmpfs", "/root",
             "--tmpfs", "/home",
-        };
+        ]);
 
         // The worktree and the writable paths are bound after the folders hidden above, so one below /tmp or /root
         // stays visible. bubblewrap would make the folders leading to them in those empty file systems with mode 0700,
@@ -104,6 +107,37 @@ internal static class BubblewrapArguments
         // CAP_DAC_OVERRIDE by then, may not be allowed into a folder handed to that user.
         args.AddRange(["--chdir", "/", "--"]);
         args.AddRange(inner);
+        return args;
+    }
+
+    /// <summary>
+    /// The machine's top-level entries, each bound read-only (links recreated as links), except the folders the sandbox
+    /// replaces anyway. Not one recursive <c>--ro-bind / /</c>: bubblewrap then remounts every mount below / read-only,
+    /// one by one, and fails the whole sandbox ("Can't bind mount /oldroot/ on /newroot/") when one of them is
+    /// unmounted meanwhile — which another request's scratch tmpfs under /tmp does all the time (see
+    /// <see cref="SandboxScratchFolder"/>). /tmp is never bound, so its mounts come and go unseen.
+    /// </summary>
+    internal static List<string> MachineReadOnly()
+    {
+        var args = new List<string>();
+        foreach (var entry in Directory.EnumerateFileSystemEntries("/").Order(StringComparer.Ordinal))
+        {
+            if (s_replaced.Contains(entry))
+            {
+                continue;
+            }
+
+            if (new FileInfo(entry).LinkTarget is { } target)
+            {
+                // Debian's /bin -> usr/bin and the like: a link needs no mount.
+                args.AddRange(["--symlink", target, entry]);
+            }
+            else
+            {
+                args.AddRange(["--ro-bind", entry, entry]);
+            }
+        }
+
         return args;
     }
 

@@ -47,11 +47,15 @@ public sealed class SandboxScratchFolder : IDisposable
     internal static SandboxScratchFolder Create(bool mountTmpfs, long sizeBytes, ILogger logger)
     {
         // The pid in the name lets a later Factory remove what a killed one left mounted (see SweepStale).
-        var folder = Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-").FullName;
         if (!mountTmpfs)
         {
-            return new SandboxScratchFolder(folder, onTmpfs: false);
+            return new SandboxScratchFolder(Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-").FullName, onTmpfs: false);
         }
+
+        // Always under /tmp, whatever TMPDIR says: the sandbox never binds the machine's /tmp, so mounting and unmounting
+        // these while another sandbox starts cannot break its set-up (see BubblewrapArguments.MachineReadOnly).
+        var folder = System.IO.Path.Combine("/tmp", $"{Prefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
 
         _ = s_swept.Value;
         if (LibC.TryMountTmpfs(folder, sizeBytes, out var error))
