@@ -59,7 +59,11 @@ internal static class WorkerCommand
         try
         {
             await mirror.SyncAsync(stop).ConfigureAwait(false);
-            checkout = await mirror.EnsureBaseAsync(await mirror.HeadAsync(stop).ConfigureAwait(false), stop).ConfigureAwait(false);
+            var head = await mirror.HeadAsync(stop).ConfigureAwait(false);
+            checkout = await mirror.EnsureBaseAsync(head, stop).ConfigureAwait(false);
+
+            // The host's repository for its whole life: never removed as an idle base.
+            mirror.Pin(head);
         }
         catch (Exception exception) when (exception is OutcomeStoreUnavailableException or BaseCommitMissingException or Dataflow.Workspace.GitCommandException)
         {
@@ -72,7 +76,7 @@ internal static class WorkerCommand
         await using var queue = new NatsWorkQueue(options);
         var store = new GitOutcomeStore(options.Remote, host.Options().Workspace.BranchPrefix);
         var loggers = host.Services.GetRequiredService<ILoggerFactory>();
-        var workspaces = new BaseCommitWorkspaces(mirror, host.Options().Workspace, loggers);
+        var workspaces = new BaseCommitWorkspaces(mirror, host.Options().Workspace, loggers, options.IdleBaseCheckouts);
         await using var pipeline = host.Services.GetRequiredService<FactoryPipelineFactory>().Create(b => b.UseWorkspace(workspaces));
         using var worker = new QueueWorker(
             options, queue, store, workspaces, pipeline, ownsPipeline: false, TimeProvider.System, loggers.CreateLogger<QueueWorker>(),

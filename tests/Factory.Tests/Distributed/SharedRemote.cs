@@ -63,5 +63,13 @@ internal sealed class SharedRemote : IDisposable
 
     public string Git(params string[] arguments) => SampleRepo.RunGit(Path, arguments);
 
+    /// <summary>Pushes one more (empty) commit to main and returns its id: another base a request can name.</summary>
+    public string AddCommit(string message)
+    {
+        _sample.Git("commit", "--quiet", "--allow-empty", "-m", message);
+        _sample.Git("push", "--quiet", Path, "main");
+        return _sample.Git("rev-parse", "HEAD").Trim();
+    }
+
     public void Dispose() => _sample.Dispose();
 }

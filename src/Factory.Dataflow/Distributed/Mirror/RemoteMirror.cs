@@ -13,6 +13,7 @@ public sealed class RemoteMirror : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _bases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _pinned = new(StringComparer.Ordinal);
     private readonly string _branchPrefix;
 
     /// <summary>Creates the mirror's handle; nothing is fetched until <see cref="SyncAsync"/> or <see cref="EnsureBaseAsync"/>.</summary>
@@ -95,6 +96,32 @@ public sealed class RemoteMirror : IDisposable
             _bases.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(commit, lazy));
             throw;
         }
+    }
+
+    /// <summary>Keeps the checkout of <paramref name="commit"/> for the mirror's life (e.g. the one a worker's host was started on).</summary>
+    public void Pin(string commit) => _pinned[commit] = true;
+
+    /// <summary>True when <paramref name="commit"/>'s checkout is kept for the mirror's life.</summary>
+    public bool IsPinned(string commit) => _pinned.ContainsKey(commit);
+
+    /// <summary>
+    /// Takes the finished checkout of <paramref name="commit"/> out of use: it is forgotten (the next
+    /// <see cref="EnsureBaseAsync"/> clones it again) and renamed aside in one step, so no caller can find it half-deleted.
+    /// The caller makes sure no request is using it, then deletes the returned folder.
+    /// </summary>
+    /// <returns>The renamed folder to delete, or null when the checkout is pinned, unknown or still being made.</returns>
+    public string? DetachBase(string commit)
+    {
+        if (IsPinned(commit) || !_bases.TryGetValue(commit, out var lazy) || !lazy.IsValueCreated || !lazy.Value.IsCompletedSuccessfully)
+        {
+            return null;
+        }
+
+        _bases.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(commit, lazy));
+        var path = lazy.Value.Result;
+        var aside = Path.Combine(StateDirectory, "bases", $".evicted-{commit}-{Guid.NewGuid():N}");
+        Directory.Move(path, aside);
+        return aside;
     }
 
     private async Task<string> CreateBaseAsync(string commit, CancellationToken cancellationToken)

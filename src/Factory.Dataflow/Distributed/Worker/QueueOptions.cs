@@ -80,6 +80,13 @@ public sealed class QueueOptions
     /// <value>Defaults to 60 seconds.</value>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How many base checkouts no request is using the worker keeps (the most recently used); older ones are removed
+    /// when their last request ends and cloned again from the mirror if a request names them later.
+    /// </summary>
+    /// <value>Defaults to 4.</value>
+    public int IdleBaseCheckouts { get; set; } = 4;
+
     /// <summary>The worker's name with its default applied.</summary>
     public string EffectiveName => Name ?? string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}-{Environment.ProcessId}");
 
@@ -133,6 +140,11 @@ public sealed class QueueOptions
         if (Heartbeat <= TimeSpan.Zero || Heartbeat * 2 > AckWait)
         {
             problems.Add($"Factory:Queue:Heartbeat ({Heartbeat}) must be positive and at most half of AckWait ({AckWait}), so one lost heartbeat does not cost the delivery.");
+        }
+
+        if (IdleBaseCheckouts < 0)
+        {
+            problems.Add($"Factory:Queue:IdleBaseCheckouts must not be negative, not {IdleBaseCheckouts}.");
         }
 
         if (MaxDeliveries < 1)

@@ -45,7 +45,7 @@ public static class QueueWorkerServiceCollectionExtensions
         services.AddSingleton<IOutcomeStore>(sp => sp.GetRequiredService<GitOutcomeStore>());
         services.AddSingleton(sp => new RemoteMirror(Queue(sp).Remote, Queue(sp).EffectiveStateDirectory, Factory(sp).Workspace.BranchPrefix));
         services.AddSingleton(sp => new BaseCommitWorkspaces(
-            sp.GetRequiredService<RemoteMirror>(), Factory(sp).Workspace, sp.GetService<ILoggerFactory>()));
+            sp.GetRequiredService<RemoteMirror>(), Factory(sp).Workspace, sp.GetService<ILoggerFactory>(), Queue(sp).IdleBaseCheckouts));
         services.AddHostedService(sp =>
         {
             var workspaces = sp.GetRequiredService<BaseCommitWorkspaces>();
