@@ -78,8 +78,11 @@ public sealed class GateFixture : IAsyncDisposable
 
     public ValueTask<StageResult> TestAsync(params FileEdit[] newTests) => TestAsync(new FixedTestWriter(newTests));
 
-    public ValueTask<StageResult> TestAsync(ITestWriter writer) =>
-        new TestStage(writer, Runner, Options).ExecuteAsync(TestContexts.For(Workspace, StageName.Test), CancellationToken.None);
+    public ValueTask<StageResult> TestAsync(ITestWriter writer) => TestAsync(writer, TestContexts.For(Workspace, StageName.Test));
+
+    /// <summary>One TEST attempt in <paramref name="context"/>, whose usage then holds the attempt's trace fields.</summary>
+    public ValueTask<StageResult> TestAsync(ITestWriter writer, StageContext context) =>
+        new TestStage(writer, Runner, Options).ExecuteAsync(context, CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {

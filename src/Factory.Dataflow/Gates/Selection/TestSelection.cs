@@ -47,6 +47,11 @@ internal sealed record TestSelection(IReadOnlyList<string> Paths, int Existing, 
             return None($"the change touches {configuration}, which configures every test");
         }
 
+        if (touched.FirstOrDefault(config.IsInTestFolder) is { } testFile)
+        {
+            return None($"the change touches {testFile}, in a test folder, besides the new tests");
+        }
+
         if (touched.FirstOrDefault(f => !byFile.ContainsKey(f)) is { } uncovered)
         {
             return None($"no test of the base commit runs code in {uncovered}");
@@ -78,10 +83,9 @@ internal sealed record TestSelection(IReadOnlyList<string> Paths, int Existing, 
         return end < 0 ? nodeId : nodeId[..end];
     }
 
-    /// <summary>conftest.py, a file the gates count as configuration, or a non-Python file in a test folder (fixtures, data).</summary>
+    /// <summary>conftest.py, or a file the gates count as configuration (a bare name matches at any depth).</summary>
     private static bool IsConfiguration(string relative, GateConfig config) =>
         relative == "conftest.py" || relative.EndsWith("/conftest.py", StringComparison.Ordinal) ||
         config.ProtectedPaths.Any(p => relative == p || relative.StartsWith(p.TrimEnd('/') + "/", StringComparison.Ordinal) ||
-            (!p.Contains('/', StringComparison.Ordinal) && relative.EndsWith("/" + p, StringComparison.Ordinal))) ||
-        config.IsInTestFolder(relative);
+            (!p.Contains('/', StringComparison.Ordinal) && relative.EndsWith("/" + p, StringComparison.Ordinal)));
 }
