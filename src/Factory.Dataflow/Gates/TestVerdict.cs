@@ -56,7 +56,7 @@ internal static class TestVerdict
         JudgeTests(Compare(result.Tests!, baseline, onlyWhatRan: true), config, problems, []);
         return problems.Count == 0
             ? null
-            : $"TEST failed: {string.Join("; ", problems)}. (Found by the {Count(selected, "test")} that run the code the change touches, and the " +
+            : $"TEST failed: {string.Join("; ", problems)}. (Found by the {Count(selected, "test")} that {(selected == 1 ? "runs" : "run")} the code the change touches, and the " +
               $"new tests, run first; the rest of the suite did not run.)";
     }
 

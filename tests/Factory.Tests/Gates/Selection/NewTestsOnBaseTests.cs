@@ -1,5 +1,4 @@
 using Factory.Dataflow;
-using Factory.Tests.Support;
 
 namespace Factory.Tests.Gates.Selection;
 
@@ -15,9 +14,9 @@ public sealed class NewTestsOnBaseTests
         await gates.BuildAsync(new FileEdit("app/main.py", GateFixture.HealthRoute));
         var weak = new FixedTestWriter([new FileEdit("tests/test_health.py", PassesOnBase)]);
 
-        var (first, firstUsage) = await AttemptAsync(gates, weak);
-        var (again, againUsage) = await AttemptAsync(gates, weak);
-        var (fixedTests, fixedUsage) = await AttemptAsync(gates, new FixedTestWriter([new FileEdit("tests/test_health.py", GateFixture.HealthTest)]));
+        var (first, firstUsage) = await gates.TestTracedAsync(weak);
+        var (again, againUsage) = await gates.TestTracedAsync(weak);
+        var (fixedTests, fixedUsage) = await gates.TestTracedAsync(new FixedTestWriter([new FileEdit("tests/test_health.py", GateFixture.HealthTest)]));
 
         // The refusal is the same word for word, read the second time instead of run.
         Assert.False(first.Ok);
@@ -32,12 +31,5 @@ public sealed class NewTestsOnBaseTests
         Assert.True(fixedTests.Ok, fixedTests.Detail);
         Assert.Equal("ran", fixedUsage["base_check"]);
         Assert.Equal(2, fixedUsage["pytest_runs"]);
-    }
-
-    private static async Task<(StageResult Result, IReadOnlyDictionary<string, object?> Usage)> AttemptAsync(GateFixture gates, FixedTestWriter writer)
-    {
-        var context = TestContexts.For(gates.Workspace, StageName.Test);
-        var result = await gates.TestAsync(writer, context);
-        return (result, context.Usage.Extras);
     }
 }

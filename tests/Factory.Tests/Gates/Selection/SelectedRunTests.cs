@@ -1,5 +1,4 @@
 using Factory.Dataflow;
-using Factory.Tests.Support;
 
 namespace Factory.Tests.Gates.Selection;
 
@@ -30,7 +29,7 @@ public sealed class SelectedRunTests
         Assert.False(whole.Ok);
         Assert.False(selected.Ok);
         Assert.StartsWith(Broken + ". Also: patch coverage", whole.Detail);
-        Assert.StartsWith(Broken + ". (Found by the 1 test that run the code the change touches, and the new tests, run first", selected.Detail);
+        Assert.StartsWith(Broken + ". (Found by the 1 test that runs the code the change touches, and the new tests, run first", selected.Detail);
 
         // The first run held test_double (it runs app/util.py) and the new test, not test_root: a strict subset, and the only run.
         Assert.Equal(1, selectedUsage["selected_tests"]);
@@ -81,9 +80,7 @@ public sealed class SelectedRunTests
     private static async Task<(StageResult Result, IReadOnlyDictionary<string, object?> Usage)> AttemptAsync(GateFixture gates, bool select)
     {
         gates.Options.TestSelectionMinimumSuite = select ? TimeSpan.Zero : TimeSpan.MaxValue;
-        var context = TestContexts.For(gates.Workspace, StageName.Test);
-        var result = await gates.TestAsync(new FixedTestWriter([s_tripleTest]), context);
-        return (result, context.Usage.Extras);
+        return await gates.TestTracedAsync(new FixedTestWriter([s_tripleTest]));
     }
 
     /// <summary>The verdict, without pytest's output (which holds timings).</summary>
