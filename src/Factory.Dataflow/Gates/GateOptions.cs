@@ -45,6 +45,14 @@ public sealed class GateOptions
     /// <value>Defaults to null: <c>baseline</c> beside the mypy cache folder (<c>$XDG_CACHE_HOME/factory/baseline</c>).</value>
     public string? BaselineDirectory { get; set; }
 
+    /// <summary>
+    /// The base suite's time from which TEST first runs only the tests that cover what a change touches (and the new
+    /// tests), so a failing attempt fails fast; under it, the whole suite runs directly, as a second pytest start costs
+    /// more than it can save. <see cref="TimeSpan.Zero"/> selects on every suite; <see cref="TimeSpan.MaxValue"/> never.
+    /// </summary>
+    /// <value>Defaults to 3 seconds: about three times a pytest start with its imports on a loaded two-core machine.</value>
+    public TimeSpan TestSelectionMinimumSuite { get; set; } = TimeSpan.FromSeconds(3);
+
     internal GateOptions ValidateAndCopy()
     {
         if (string.IsNullOrWhiteSpace(PythonInterpreter) || !Path.IsPathFullyQualified(PythonInterpreter))
@@ -69,6 +77,11 @@ public sealed class GateOptions
             throw new ArgumentException($"GateOptions.TestTimeoutMultiple must be at least 1, not {TestTimeoutMultiple}.");
         }
 
+        if (TestSelectionMinimumSuite < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"GateOptions.TestSelectionMinimumSuite must not be negative, not {TestSelectionMinimumSuite}.");
+        }
+
         if (TestTimeoutFloor > TestTimeout)
         {
             throw new ArgumentException($"GateOptions.TestTimeoutFloor ({TestTimeoutFloor}) must not exceed GateOptions.TestTimeout ({TestTimeout}).");
@@ -91,6 +104,7 @@ public sealed class GateOptions
             TestTimeoutMultiple = TestTimeoutMultiple,
             TestTimeoutFloor = TestTimeoutFloor,
             SyntaxCheckTimeout = SyntaxCheckTimeout,
+            TestSelectionMinimumSuite = TestSelectionMinimumSuite,
             MypyCacheDirectory = mypyCache,
             BaselineDirectory = BaselineDirectory ?? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(mypyCache))!, "baseline"),
         };

@@ -5,7 +5,8 @@ namespace Factory.Dataflow.Gates;
 
 /// <summary>
 /// One pytest run in the sandbox with a machine-readable report of every test (JUnit XML) and, when asked, line
-/// coverage (coverage.py's Cobertura XML), both written to a scratch folder bound writable outside the worktree.
+/// coverage (coverage.py's Cobertura XML), both written to a scratch folder bound writable outside the worktree; the
+/// base commit's run also records which tests ran code in which file (<see cref="Selection.CoveringTests"/>).
 /// </summary>
 internal static class PytestRun
 {
@@ -22,7 +23,8 @@ internal static class PytestRun
         IReadOnlyList<string> paths,
         bool coverage,
         TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool testContexts = false)
     {
         // Reports and coverage data must outlive the sandbox (each gets a fresh /tmp), so they go to a folder bound
         // writable: the runner's scratch folder, a size-bounded tmpfs when Factory runs as root.
@@ -40,6 +42,11 @@ internal static class PytestRun
             "--junitxml=" + junit,
         ];
         arguments.AddRange(coverage ? ["--cov=" + config.SourcePackage, "--cov-report=xml:" + coverageXml] : ["--no-cov"]);
+        if (coverage && testContexts)
+        {
+            arguments.Add("--cov-context=test");
+        }
+
         arguments.AddRange(paths);
         var command = GateCommands.Create(arguments, root, config, options, timeout) with
         {
@@ -48,10 +55,16 @@ internal static class PytestRun
         };
         var result = await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
         GateCommands.ThrowIfToolMissing(result, config.Test, options);
+        var covering = coverage && testContexts
+            ? await Selection.CoveringTests.ReadAsync(runner, options, config, root, Path.Combine(scratch.FullName, ".coverage"), cancellationToken).ConfigureAwait(false)
+            : null;
         return new PytestResult(
             result,
             JunitReport.TryRead(junit),
-            coverage ? CoverageData.TryRead(coverageXml, root, config.IsTestFile) : null);
+            coverage ? CoverageData.TryRead(coverageXml, root, config.IsTestFile) : null)
+        {
+            TestsByFile = covering,
+        };
     }
 }
 
@@ -59,4 +72,8 @@ internal static class PytestRun
 /// <param name="Run">The process's result: exit code, output, time.</param>
 /// <param name="Tests">Every test's outcome by id; null when pytest wrote no report (killed, crashed, usage error).</param>
 /// <param name="Coverage">Line coverage; null when not asked for or not written.</param>
-internal sealed record PytestResult(SandboxResult Run, IReadOnlyDictionary<string, TestOutcome>? Tests, CoverageData? Coverage);
+internal sealed record PytestResult(SandboxResult Run, IReadOnlyDictionary<string, TestOutcome>? Tests, CoverageData? Coverage)
+{
+    /// <summary>Per measured file, the node ids of the tests that ran code in it; null unless asked for and readable.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? TestsByFile { get; init; }
+}

@@ -22,35 +22,13 @@ internal static class TestVerdict
         StageUsage usage)
     {
         var tests = result.Tests!;
-        var strict = config.Baseline == BaselineMode.Strict;
         var problems = new List<string>();
         var notes = new List<string>();
-
-        var broken = baseline.Tests.Where(t => t.Value == TestOutcome.Passed && tests.GetValueOrDefault(t.Key, TestOutcome.Error) != TestOutcome.Passed)
-            .Select(t => t.Key + (tests.TryGetValue(t.Key, out var now) ? $" ({Name(now)})" : " (did not run)"))
-            .ToList();
-        if (broken.Count > 0)
-        {
-            problems.Add($"the change breaks {Count(broken.Count, "test")} that passed on the base commit: {List(broken)}");
-        }
-
-        var stillFailing = tests.Where(t => t.Value is TestOutcome.Failed or TestOutcome.Error && baseline.Tests.TryGetValue(t.Key, out var before) &&
-            before is TestOutcome.Failed or TestOutcome.Error).Select(t => t.Key).ToList();
-        usage.SetExtra("baseline_failing_tests", stillFailing.Count);
-        if (stillFailing.Count > 0)
-        {
-            var text = $"{Count(stillFailing.Count, "test")} that already failed on the base commit still fail: {List(stillFailing)}";
-            (strict ? problems : notes).Add(strict ? text : text + " (not this change's doing, so not blamed)");
-        }
-
-        var added = tests.Where(t => !baseline.Tests.ContainsKey(t.Key)).ToList();
-        var addedFailing = added.Where(t => t.Value is TestOutcome.Failed or TestOutcome.Error).Select(t => $"{t.Key} ({Name(t.Value)})").ToList();
-        usage.SetExtra("new_tests", added.Count);
-        if (addedFailing.Count > 0)
-        {
-            problems.Add($"{Count(addedFailing.Count, "new test")} fail{(addedFailing.Count == 1 ? "s" : "")}: {List(addedFailing)}");
-        }
-        else if (newTestFiles > 0 && added.Count == 0)
+        var outcomes = Compare(tests, baseline, onlyWhatRan: false);
+        JudgeTests(outcomes, config, problems, notes);
+        usage.SetExtra("baseline_failing_tests", outcomes.StillFailing.Count);
+        usage.SetExtra("new_tests", outcomes.Added.Count);
+        if (outcomes.AddedFailing.Count == 0 && newTestFiles > 0 && outcomes.Added.Count == 0)
         {
             problems.Add("the new test files hold no test that pytest collects (test_* functions, Test* classes)");
         }
@@ -58,13 +36,28 @@ internal static class TestVerdict
         JudgeCoverage(result.Coverage, baseline, config, patch, usage, problems, notes);
         var passed = tests.Count(t => t.Value == TestOutcome.Passed);
         var summary = new StringBuilder(problems.Count == 0 ? "TEST passed: " : "TEST failed: ");
-        summary.Append(string.Join("; ", problems.Count == 0 ? [$"{Count(passed, "test")} passed ({added.Count} new)", .. notes] : problems));
+        summary.Append(string.Join("; ", problems.Count == 0 ? [$"{Count(passed, "test")} passed ({outcomes.Added.Count} new)", .. notes] : problems));
         if (problems.Count > 0 && notes.Count > 0)
         {
             summary.Append(". Also: ").Append(string.Join("; ", notes));
         }
 
         return (problems.Count == 0, summary.Append('.').ToString());
+    }
+
+    /// <summary>
+    /// Judges the first, selected run of an attempt (the tests that cover what the change touches, and the new tests):
+    /// the same rules as <see cref="Judge"/> on the tests that ran, without coverage, which only the whole suite measures.
+    /// </summary>
+    /// <returns>The failure's feedback, or null when the selected tests give no reason to stop before the whole suite.</returns>
+    public static string? FailFast(PytestResult result, GateBaseline baseline, GateConfig config, int selected)
+    {
+        var problems = new List<string>();
+        JudgeTests(Compare(result.Tests!, baseline, onlyWhatRan: true), config, problems, []);
+        return problems.Count == 0
+            ? null
+            : $"TEST failed: {string.Join("; ", problems)}. (Found by the {Count(selected, "test")} that {(selected == 1 ? "runs" : "run")} the code the change touches, and the " +
+              $"new tests, run first; the rest of the suite did not run.)";
     }
 
     /// <summary>The feedback for a run that ended without a report (killed at its limit, crashed).</summary>
@@ -75,6 +68,47 @@ internal static class TestVerdict
             "the base commit's suite ({2:0.#} s), at least {3:0} s and at most {4:0} s (GateOptions.TestTimeoutMultiple, TestTimeoutFloor, TestTimeout).",
             limit.TotalSeconds, options.TestTimeoutMultiple, baseline.SuiteSeconds, options.TestTimeoutFloor.TotalSeconds, options.TestTimeout.TotalSeconds)
         : $"TEST failed: pytest ended without its report (exit {run.ExitCode}).";
+
+    /// <summary>The run's tests against the base commit's.</summary>
+    /// <param name="tests">The run's outcomes by id.</param>
+    /// <param name="baseline">The base commit's.</param>
+    /// <param name="onlyWhatRan">True for a selected run: a base test it did not run is not counted as broken.</param>
+    private static TestComparison Compare(IReadOnlyDictionary<string, TestOutcome> tests, GateBaseline baseline, bool onlyWhatRan)
+    {
+        var broken = baseline.Tests
+            .Where(t => t.Value == TestOutcome.Passed && (!onlyWhatRan || tests.ContainsKey(t.Key)) &&
+                tests.GetValueOrDefault(t.Key, TestOutcome.Error) != TestOutcome.Passed)
+            .Select(t => t.Key + (tests.TryGetValue(t.Key, out var now) ? $" ({Name(now)})" : " (did not run)"))
+            .ToList();
+        var stillFailing = tests.Where(t => t.Value is TestOutcome.Failed or TestOutcome.Error && baseline.Tests.TryGetValue(t.Key, out var before) &&
+            before is TestOutcome.Failed or TestOutcome.Error).Select(t => t.Key).ToList();
+        var added = tests.Where(t => !baseline.Tests.ContainsKey(t.Key)).ToList();
+        var addedFailing = added.Where(t => t.Value is TestOutcome.Failed or TestOutcome.Error).Select(t => $"{t.Key} ({Name(t.Value)})").ToList();
+        return new TestComparison(broken, stillFailing, added, addedFailing);
+    }
+
+    private static void JudgeTests(TestComparison outcomes, GateConfig config, List<string> problems, List<string> notes)
+    {
+        if (outcomes.Broken.Count > 0)
+        {
+            problems.Add($"the change breaks {Count(outcomes.Broken.Count, "test")} that passed on the base commit: {List(outcomes.Broken)}");
+        }
+
+        if (outcomes.StillFailing.Count > 0)
+        {
+            var strict = config.Baseline == BaselineMode.Strict;
+            var text = $"{Count(outcomes.StillFailing.Count, "test")} that already failed on the base commit still fail: {List(outcomes.StillFailing)}";
+            (strict ? problems : notes).Add(strict ? text : text + " (not this change's doing, so not blamed)");
+        }
+
+        if (outcomes.AddedFailing.Count > 0)
+        {
+            problems.Add($"{Count(outcomes.AddedFailing.Count, "new test")} fail{(outcomes.AddedFailing.Count == 1 ? "s" : "")}: {List(outcomes.AddedFailing)}");
+        }
+    }
+
+    private sealed record TestComparison(
+        List<string> Broken, List<string> StillFailing, List<KeyValuePair<string, TestOutcome>> Added, List<string> AddedFailing);
 
     private static void JudgeCoverage(
         CoverageData? coverage,

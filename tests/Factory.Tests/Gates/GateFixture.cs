@@ -78,8 +78,18 @@ public sealed class GateFixture : IAsyncDisposable
 
     public ValueTask<StageResult> TestAsync(params FileEdit[] newTests) => TestAsync(new FixedTestWriter(newTests));
 
-    public ValueTask<StageResult> TestAsync(ITestWriter writer) =>
-        new TestStage(writer, Runner, Options).ExecuteAsync(TestContexts.For(Workspace, StageName.Test), CancellationToken.None);
+    public ValueTask<StageResult> TestAsync(ITestWriter writer) => TestAsync(writer, TestContexts.For(Workspace, StageName.Test));
+
+    /// <summary>One TEST attempt, with the trace fields it set (<c>pytest_runs</c>, <c>base_check</c>, <c>selected_tests</c>...).</summary>
+    public async Task<(StageResult Result, IReadOnlyDictionary<string, object?> Usage)> TestTracedAsync(ITestWriter writer)
+    {
+        var context = TestContexts.For(Workspace, StageName.Test);
+        var result = await TestAsync(writer, context);
+        return (result, context.Usage.Extras);
+    }
+
+    private ValueTask<StageResult> TestAsync(ITestWriter writer, StageContext context) =>
+        new TestStage(writer, Runner, Options).ExecuteAsync(context, CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {

@@ -30,4 +30,13 @@ public sealed record GateBaseline
 
     /// <summary>How long the base suite took, with coverage, in seconds: TEST's time limit follows it.</summary>
     public required double SuiteSeconds { get; init; }
+
+    /// <summary>
+    /// Per measured file (relative path), the pytest node ids of the tests that ran code in it on the base commit, from
+    /// coverage.py's per-test contexts; null when they could not be read (then every attempt runs the whole suite).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? TestsByFile { get; init; }
+
+    /// <summary>The key it is stored under (base tree, gate configuration, tool versions): results derived from it are keyed by it too.</summary>
+    internal string Key { get; init; } = "";
 }

@@ -16,7 +16,7 @@ namespace Factory.Dataflow.Gates.Baseline;
 /// </remarks>
 internal sealed class GateBaselines
 {
-    private const string FormatVersion = "factory-baseline-v1";
+    private const string FormatVersion = "factory-baseline-v2";
     private readonly SandboxedRunner _runner;
     private readonly GateOptions _options;
     private readonly ValidateTools _tools;
@@ -40,7 +40,8 @@ internal sealed class GateBaselines
         var versions = await ToolVersions.GetAsync(_runner, _options, config.Lint).WaitAsync(cancellationToken).ConfigureAwait(false);
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             string.Join('\n', FormatVersion, tree, config.ToCanonicalJson(), _options.PythonInterpreter, versions))))[..32];
-        return await _store.GetOrCreateAsync(key, ct => ComputeAsync(worktree, commit, tree, config, ct), cancellationToken).ConfigureAwait(false);
+        var baseline = await _store.GetOrCreateAsync(key, ct => ComputeAsync(worktree, commit, tree, config, ct), cancellationToken).ConfigureAwait(false);
+        return baseline with { Key = key };
     }
 
     private async Task<GateBaseline> ComputeAsync(string worktree, string commit, string tree, GateConfig config, CancellationToken cancellationToken)
@@ -52,8 +53,8 @@ internal sealed class GateBaselines
         var typeFindings = BaselineChecks.Findings(types, config.EffectiveTypeCheck, baseTree.Root, _options, "typeCheck");
 
         var tests = await PytestRun.RunAsync(
-            _runner, _options, config, baseTree.Root, config.EffectiveTestFolders, coverage: true, _options.TestTimeout, cancellationToken)
-            .ConfigureAwait(false);
+            _runner, _options, config, baseTree.Root, config.EffectiveTestFolders, coverage: true, _options.TestTimeout, cancellationToken,
+            testContexts: true).ConfigureAwait(false);
         var outcomes = BaselineChecks.Tests(tests, config, baseTree.Root, _options);
         return new GateBaseline
         {
@@ -65,6 +66,7 @@ internal sealed class GateBaselines
             Tests = outcomes,
             Coverage = tests.Coverage ?? new CoverageData { Files = new Dictionary<string, FileCoverage>() },
             SuiteSeconds = tests.Run.Duration.TotalSeconds,
+            TestsByFile = tests.TestsByFile,
         };
     }
 }
