@@ -5,6 +5,7 @@ using Factory.Benchmarks.Support;
 using Factory.Dataflow;
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Workspace;
 
 namespace Factory.Benchmarks.Gates;
 
@@ -35,7 +36,13 @@ public class GateCostBenchmarks
 
         // Warm the shared cache once, and prove the change passes: a failing gate would measure the wrong work.
         Passed(await _warmValidate.ExecuteAsync(_sample.Context(StageName.Validate), CancellationToken.None));
-        File.WriteAllText(Path.Combine(_sample.Root, SampleChange.TestPath), SampleChange.HealthTest);
+        // Through the jail, as TEST's writer would: a file that appears in the worktree any other way stops the change.
+        var written = await _sample.Workspace.WriteAsync([new FileEdit(SampleChange.TestPath, SampleChange.HealthTest)], WriterRole.Test, CancellationToken.None);
+        if (!written.Accepted)
+        {
+            throw new InvalidOperationException($"The sample test was refused: {written.Rejection}");
+        }
+
         Passed(await _sample.Runner.RunAsync(Mypy(), CancellationToken.None));
     }
 
