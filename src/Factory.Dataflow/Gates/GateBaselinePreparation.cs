@@ -27,7 +27,7 @@ public sealed class GateBaselinePreparation : IRequestPreparation
     public async ValueTask PrepareAsync(FeatureRequest request, IFeatureWorkspace workspace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workspace);
-        var config = await GateConfig.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false);
+        var config = await GateConfigResolver.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false);
         await _baselines.GetAsync(workspace.RootPath, config, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -123,7 +123,10 @@ public sealed record GateConfig
             (name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal));
     }
 
-    /// <summary>Reads <see cref="RelativePath"/> under <paramref name="root"/>, or returns <see cref="Default"/> when absent.</summary>
+    /// <summary>
+    /// Reads <see cref="RelativePath"/> under <paramref name="root"/>, or returns <see cref="Default"/> when absent. The
+    /// gates use <see cref="GateConfigResolver"/> instead, which detects the configuration when there is no file.
+    /// </summary>
     /// <exception cref="GateEnvironmentException">The file exists but is not valid; the message says what is wrong.</exception>
     public static async ValueTask<GateConfig> LoadAsync(string root, CancellationToken cancellationToken)
     {
@@ -134,11 +137,18 @@ public sealed record GateConfig
             return Default;
         }
 
+        return Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Reads a configuration from its JSON text (comments and trailing commas allowed).</summary>
+    /// <exception cref="GateEnvironmentException">The text is not a valid configuration; the message says what is wrong.</exception>
+    public static GateConfig Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
         GateConfig? config;
         try
         {
-            await using var stream = File.OpenRead(path);
-            config = await JsonSerializer.DeserializeAsync<GateConfig>(stream, s_json, cancellationToken).ConfigureAwait(false);
+            config = JsonSerializer.Deserialize<GateConfig>(json, s_json);
         }
         catch (JsonException exception)
         {

@@ -59,6 +59,7 @@ public static partial class PythonProjectDetector
             TestConventions = Conventions(project, testFolders, runnable, framework, fixtures),
             Services = services,
             Exclusions = exclusions,
+            ImportRootsOffPath = ImportRootsOffPath(project, packages, testFolders, pytest),
             Notes = notes,
         };
     }
