@@ -23,6 +23,14 @@ public sealed class GateBaselinePreparation : IRequestPreparation
         _baselines = new GateBaselines(runner, options.ValidateAndCopy());
     }
 
+    /// <summary>
+    /// The base commit's gate results for the worktree or checkout at <paramref name="root"/> with
+    /// <paramref name="config"/>, computed once and kept like a request's: what <c>factory init</c> reports.
+    /// </summary>
+    /// <exception cref="GateEnvironmentException">A gate cannot run on the base commit; the message names the setting to fix.</exception>
+    public Task<GateBaseline> GetAsync(string root, GateConfig config, CancellationToken cancellationToken) =>
+        _baselines.GetAsync(root, config, cancellationToken);
+
     /// <inheritdoc />
     public async ValueTask PrepareAsync(FeatureRequest request, IFeatureWorkspace workspace, CancellationToken cancellationToken)
     {

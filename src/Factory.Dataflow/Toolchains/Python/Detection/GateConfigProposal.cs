@@ -120,7 +120,22 @@ public sealed record GateConfigProposal(GateConfig Config, IReadOnlyList<string>
 
         // pytest resolves pythonpath against its configuration file's folder (the invocation folder without one).
         var iniFolder = pytest.ConfigFile is { } file && file.Contains('/', StringComparison.Ordinal) ? file[..file.LastIndexOf('/')] : ".";
-        if (project.ImportRootsOffPath.Count > 0)
+        if (project.ImportRootsOffPath.Count > 0 && pytest.ConfigFile is null)
+        {
+            // pytest reads -o pythonpath only with a configuration file; any settings file at the root serves as one.
+            if (project.RootConfigFiles.Count > 0)
+            {
+                test.AddRange(["-c", project.RootConfigFiles[0], "--rootdir=."]);
+                choices.Add($"test points pytest at {project.RootConfigFiles[0]} (-c, --rootdir=.): the project has no pytest configuration, and pytest reads pythonpath only with one");
+            }
+            else
+            {
+                leftOut.Add($"{string.Join(", ", project.ImportRootsOffPath)} cannot be put on pytest's path without a pytest configuration file; " +
+                    $"add a pytest.ini with \"pythonpath = {string.Join(' ', project.ImportRootsOffPath)}\" (the tests cannot import the code until then)");
+            }
+        }
+
+        if (project.ImportRootsOffPath.Count > 0 && (pytest.ConfigFile is not null || project.RootConfigFiles.Count > 0))
         {
             var paths = pytest.PythonPath.Concat(project.ImportRootsOffPath).Distinct(StringComparer.Ordinal).Select(p => RelativeTo(iniFolder, p));
             test.AddRange(["-o", "pythonpath=" + string.Join(' ', paths)]);

@@ -112,29 +112,4 @@ public static partial class PythonProjectDetector
                 "; the gates need PYTHONPATH=src");
         }
     }
-
-    /// <summary>
-    /// The packages' import roots that pytest leaves off sys.path: pytest (rootdir-relative <c>pythonpath</c> aside) puts
-    /// only a root conftest.py's folder and, for each test module, the first folder above it without an
-    /// <c>__init__.py</c> there; the gates start it isolated, so the current folder is not on the path either.
-    /// </summary>
-    private static List<string> ImportRootsOffPath(ProjectFiles project, List<PythonPackage> packages, List<string> testFolders, PytestSettings pytest)
-    {
-        bool PackagedToRoot(string folder)
-        {
-            for (var current = folder; current != "."; current = Folder(current))
-            {
-                if (!project.Exists(current + "/__init__.py"))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        return [.. packages.Select(p => p.ImportRoot).Distinct(StringComparer.Ordinal)
-            .Where(root => !pytest.PythonPath.Contains(root))
-            .Where(root => root != "." || !(project.Exists("conftest.py") || (testFolders.Count > 0 && testFolders.TrueForAll(f => f != "." && PackagedToRoot(f)))))];
-    }
 }
