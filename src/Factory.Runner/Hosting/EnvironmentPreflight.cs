@@ -63,7 +63,8 @@ internal static class EnvironmentPreflight
             throw new RunnerException(
                 $"{GateConfig.RelativePath} {change}: every request starts from the last commit, so the gates would not use it. " +
                 $"Commit it (git add {GateConfig.RelativePath} && git commit -m \"Factory gate configuration\"), " +
-                "or restore the committed one (git stash) to run with that.");
+                $"or, to run with the last commit's configuration instead, drop the change (git checkout -- {GateConfig.RelativePath}, " +
+                "or move an untracked file away).");
         }
 
         ResolvedGateConfig gates;

@@ -71,4 +71,16 @@ public class GateConfigProposalTests
         Assert.Equal(["mypy", "billing", "shop"], proposal.Config.EffectiveTypeCheck);
         Assert.Equal(["pytest"], proposal.Config.Test);
     }
+
+    [Fact]
+    public void A_memcached_client_among_the_requirements_is_named_as_a_service()
+    {
+        using var tree = new ProjectTree()
+            .With("shop/__init__.py").With("requirements.txt", "flask\npython-memcached\n")
+            .With("tests/test_core.py", "def test_x() -> None:\n    assert True\n");
+
+        var project = PythonProjectDetector.Detect(tree.Root);
+
+        Assert.Contains(new ServiceDependency("a Memcached server", "requirements.txt lists python-memcached"), project.Services);
+    }
 }
