@@ -6,7 +6,8 @@ namespace Factory.Dataflow.Gates;
 
 /// <summary>
 /// A target repository's gate configuration, read from <see cref="RelativePath"/> in the repository; every field has a
-/// default for a Python project, and a missing file means all defaults.
+/// default for a Python project. The gates ask <see cref="GateConfigResolver"/>, which detects the configuration when
+/// the base commit has no file (what <c>factory init</c> writes).
 /// </summary>
 public sealed record GateConfig
 {
