@@ -64,7 +64,7 @@ public sealed class InitCommandTests(RunnerProcess runner)
     }
 
     [Fact]
-    public async Task Init_refuses_to_replace_an_existing_configuration_without_force()
+    public async Task Init_refuses_to_replace_an_existing_configuration_without_force_and_replaces_it_whole_with_force()
     {
         using var repo = LibraryProject.PackageAtRoot.CreateRepository();
         var path = Path.Combine(repo.CheckoutPath, GateConfig.RelativePath);
@@ -72,11 +72,16 @@ public sealed class InitCommandTests(RunnerProcess runner)
         File.WriteAllText(path, "{ \"sourcePackage\": \"shop\" } // mine");
 
         var init = await runner.RunAsync(RunnerTestKit.Environment(repo), "init", "--repo", repo.CheckoutPath);
+        var mine = File.ReadAllText(path);
+        var forced = await runner.RunAsync(FreshBaselines(repo), "init", "--repo", repo.CheckoutPath, "--force");
 
         Assert.True(init.ExitCode == 2, init.ToString());
         Assert.Contains("already exists", init.Error);
         Assert.Contains("--force", init.Error);
-        Assert.Equal("{ \"sourcePackage\": \"shop\" } // mine", File.ReadAllText(path));
+        Assert.Equal("{ \"sourcePackage\": \"shop\" } // mine", mine);
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.StartsWith("// Factory's gate configuration, written by 'factory init'", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Equal("shop", GateConfig.Parse(File.ReadAllText(path)).SourcePackage);
         Assert.Equal([GateConfig.RelativePath.Split('/')[1]], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
     }
 
