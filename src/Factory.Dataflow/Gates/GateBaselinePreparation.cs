@@ -23,11 +23,19 @@ public sealed class GateBaselinePreparation : IRequestPreparation
         _baselines = new GateBaselines(runner, options.ValidateAndCopy());
     }
 
+    /// <summary>
+    /// The base commit's gate results for the worktree or checkout at <paramref name="root"/> with
+    /// <paramref name="config"/>, computed once and kept like a request's: what <c>factory init</c> reports.
+    /// </summary>
+    /// <exception cref="GateEnvironmentException">A gate cannot run on the base commit; the message names the setting to fix.</exception>
+    public Task<GateBaseline> GetAsync(string root, GateConfig config, CancellationToken cancellationToken) =>
+        _baselines.GetAsync(root, config, cancellationToken);
+
     /// <inheritdoc />
     public async ValueTask PrepareAsync(FeatureRequest request, IFeatureWorkspace workspace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workspace);
-        var config = await GateConfig.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false);
+        var config = await GateConfigResolver.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false);
         await _baselines.GetAsync(workspace.RootPath, config, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -6,7 +6,8 @@ namespace Factory.Dataflow.Gates;
 
 /// <summary>
 /// A target repository's gate configuration, read from <see cref="RelativePath"/> in the repository; every field has a
-/// default for a Python project, and a missing file means all defaults.
+/// default for a Python project. The gates ask <see cref="GateConfigResolver"/>, which detects the configuration when
+/// the base commit has no file (what <c>factory init</c> writes).
 /// </summary>
 public sealed record GateConfig
 {
@@ -123,7 +124,10 @@ public sealed record GateConfig
             (name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal));
     }
 
-    /// <summary>Reads <see cref="RelativePath"/> under <paramref name="root"/>, or returns <see cref="Default"/> when absent.</summary>
+    /// <summary>
+    /// Reads <see cref="RelativePath"/> under <paramref name="root"/>, or returns <see cref="Default"/> when absent. The
+    /// gates use <see cref="GateConfigResolver"/> instead, which detects the configuration when there is no file.
+    /// </summary>
     /// <exception cref="GateEnvironmentException">The file exists but is not valid; the message says what is wrong.</exception>
     public static async ValueTask<GateConfig> LoadAsync(string root, CancellationToken cancellationToken)
     {
@@ -134,11 +138,18 @@ public sealed record GateConfig
             return Default;
         }
 
+        return Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Reads a configuration from its JSON text (comments and trailing commas allowed).</summary>
+    /// <exception cref="GateEnvironmentException">The text is not a valid configuration; the message says what is wrong.</exception>
+    public static GateConfig Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
         GateConfig? config;
         try
         {
-            await using var stream = File.OpenRead(path);
-            config = await JsonSerializer.DeserializeAsync<GateConfig>(stream, s_json, cancellationToken).ConfigureAwait(false);
+            config = JsonSerializer.Deserialize<GateConfig>(json, s_json);
         }
         catch (JsonException exception)
         {

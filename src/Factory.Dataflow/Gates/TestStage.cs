@@ -47,7 +47,7 @@ public sealed partial class TestStage : IFactoryStage
         ArgumentNullException.ThrowIfNull(context);
         var workspace = context.RequireWorkspace();
         var root = workspace.RootPath;
-        var config = await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false);
+        var config = await GateConfigResolver.LoadAsync(root, cancellationToken).ConfigureAwait(false);
         var baseline = await _baselines.GetAsync(root, config, cancellationToken).ConfigureAwait(false);
         var generated = GeneratedTests.For(workspace);
 

@@ -35,7 +35,7 @@ public sealed class ValidateStage : IFactoryStage
     {
         ArgumentNullException.ThrowIfNull(context);
         var root = context.RequireWorkspace().RootPath;
-        var config = await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false);
+        var config = await GateConfigResolver.LoadAsync(root, cancellationToken).ConfigureAwait(false);
         var strict = config.Baseline == BaselineMode.Strict;
         var baseline = strict ? null : await _baselines.GetAsync(root, config, cancellationToken).ConfigureAwait(false);
 

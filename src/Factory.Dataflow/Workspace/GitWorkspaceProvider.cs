@@ -80,7 +80,7 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
                     .ConfigureAwait(false);
             }
 
-            var config = await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false);
+            var config = await GateConfigResolver.LoadAsync(root, cancellationToken).ConfigureAwait(false);
             var policy = new JailPolicy(config.EffectiveTestFolders, config.ProtectedPaths, _options.MaxFileBytes, _options.MaxFilesPerWrite)
             {
                 Writable = config.Writable,

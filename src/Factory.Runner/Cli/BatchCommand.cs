@@ -56,7 +56,8 @@ internal static class BatchCommand
         }
 
         using var host = await RunnerHost.StartAsync(settings, cancellationToken).ConfigureAwait(false);
-        await EnvironmentPreflight.CheckAsync(host, cancellationToken).ConfigureAwait(false);
+        var gates = await EnvironmentPreflight.CheckAsync(host, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(Factory.Dataflow.Reporting.TerminalText.Escape(gates.Describe())).ConfigureAwait(false);
         var options = host.Options();
         var runsDirectory = options.Pipeline.RunsDirectory!;
         using var journal = BatchJournal.Open(runsDirectory);

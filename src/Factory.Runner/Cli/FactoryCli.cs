@@ -25,6 +25,7 @@ internal static class FactoryCli
             BatchCommand.Create(output),
             ReportCommand.Create(output),
             DemoCommand.Create(output),
+            InitCommand.Create(output),
             Queue.WorkerCommand.Create(output),
         };
 

@@ -36,7 +36,8 @@ internal static class RunCommand
     internal static async Task<int> RunAsync(FeatureRequest request, RunnerSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
         using var host = await RunnerHost.StartAsync(settings, cancellationToken).ConfigureAwait(false);
-        await EnvironmentPreflight.CheckAsync(host, cancellationToken).ConfigureAwait(false);
+        var gates = await EnvironmentPreflight.CheckAsync(host, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(Factory.Dataflow.Reporting.TerminalText.Escape(gates.Describe())).ConfigureAwait(false);
         var options = host.Options();
         var branch = options.Workspace.BranchPrefix + request.Id;
         if (await Git.BranchExistsAsync(options.Workspace.RepositoryPath, branch, cancellationToken).ConfigureAwait(false))

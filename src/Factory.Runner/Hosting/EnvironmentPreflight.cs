@@ -15,11 +15,12 @@ namespace Factory.Runner.Hosting;
 /// </summary>
 internal static class EnvironmentPreflight
 {
-    public static async Task CheckAsync(IHost host, CancellationToken cancellationToken)
+    /// <returns>The gate configuration the requests will use (the committed file, or what detection chose), to tell the user.</returns>
+    public static async Task<ResolvedGateConfig> CheckAsync(IHost host, CancellationToken cancellationToken)
     {
         var options = host.Options();
         await CheckRepositoryAsync(host, options.Workspace.RepositoryPath).ConfigureAwait(false);
-        await CheckGatesAsync(host, options.Workspace.RepositoryPath, options.Gates.PythonInterpreter, cancellationToken).ConfigureAwait(false);
+        var gates = await CheckGatesAsync(host, options.Workspace.RepositoryPath, options.Gates.PythonInterpreter, cancellationToken).ConfigureAwait(false);
         if (options.ReplayCassette is null)
         {
             try
@@ -33,6 +34,8 @@ internal static class EnvironmentPreflight
                     exception);
             }
         }
+
+        return gates;
     }
 
     private static async Task CheckRepositoryAsync(IHost host, string repository)
@@ -51,12 +54,23 @@ internal static class EnvironmentPreflight
         }
     }
 
-    private static async Task CheckGatesAsync(IHost host, string repository, string python, CancellationToken cancellationToken)
+    private static async Task<ResolvedGateConfig> CheckGatesAsync(IHost host, string repository, string python, CancellationToken cancellationToken)
     {
-        GateConfig config;
+        // Every request's worktree starts from the base commit, so a configuration only in the checkout would be ignored:
+        // say so and stop, rather than judge the change by settings the user did not mean (see README, "Gate configuration").
+        if (await GateConfigResolver.UncommittedChangeAsync(repository, cancellationToken).ConfigureAwait(false) is { } change)
+        {
+            throw new RunnerException(
+                $"{GateConfig.RelativePath} {change}: every request starts from the last commit, so the gates would not use it. " +
+                $"Commit it (git add {GateConfig.RelativePath} && git commit -m \"Factory gate configuration\"), " +
+                $"or, to run with the last commit's configuration instead, drop the change (git checkout -- {GateConfig.RelativePath}, " +
+                "or move an untracked file away).");
+        }
+
+        ResolvedGateConfig gates;
         try
         {
-            config = await GateConfig.LoadAsync(repository, cancellationToken).ConfigureAwait(false);
+            gates = await GateConfigResolver.ResolveAsync(repository, cancellationToken).ConfigureAwait(false);
         }
         catch (GateEnvironmentException exception)
         {
@@ -68,13 +82,13 @@ internal static class EnvironmentPreflight
         {
             // Only what the configured gates run: a Flask project's gates need no fastapi or httpx.
             var runner = host.Services.GetRequiredService<SandboxedRunner>();
-            foreach (var executable in PythonGateRequirements.Executables(config))
+            foreach (var executable in PythonGateRequirements.Executables(gates.Config))
             {
                 var version = await runner.RunAsync(new SandboxCommand(executable, ["--version"], scratch.FullName), cancellationToken).ConfigureAwait(false);
                 Require(version, $"{executable} --version");
             }
 
-            var modules = PythonGateRequirements.Modules(config);
+            var modules = PythonGateRequirements.Modules(gates.Config);
             if (modules.Count > 0)
             {
                 var import = "import " + string.Join(", ", modules);
@@ -90,6 +104,8 @@ internal static class EnvironmentPreflight
         {
             scratch.Delete(recursive: true);
         }
+
+        return gates;
     }
 
     private static void Require(SandboxResult result, string command)

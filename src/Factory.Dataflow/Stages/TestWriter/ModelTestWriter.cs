@@ -56,7 +56,7 @@ public sealed class ModelTestWriter : ITestWriter
         var spec = context.RequireSpec();
         var workspace = context.RequireWorkspace();
         var files = new WorktreeFiles(workspace);
-        var folders = (await GateConfig.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false)).EffectiveTestFolders;
+        var folders = (await GateConfigResolver.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false)).EffectiveTestFolders;
         var project = PythonProjectDetector.Detect(workspace.RootPath, await files.ListAsync("", cancellationToken).ConfigureAwait(false));
         var framework = context.Brief?.Framework ?? project.Framework.DisplayName;
         var changed = changedFiles.Any(f => f.Content.Length > _options.MaxFileChars)

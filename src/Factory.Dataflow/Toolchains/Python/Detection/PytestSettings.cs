@@ -10,10 +10,16 @@ namespace Factory.Dataflow.Toolchains.Python.Detection;
 /// <param name="PythonPath">The <c>pythonpath</c> setting, resolved against the rootdir; empty when unset.</param>
 /// <param name="AddOpts">The <c>addopts</c> setting, or null.</param>
 /// <param name="OtherConfigFiles">Configuration files pytest does not pick in this run, e.g. a root pytest.ini shadowed by one in tests/.</param>
+/// <param name="FilterWarnings">The <c>filterwarnings</c> entries (e.g. <c>error</c>); empty when unset.</param>
 public sealed record PytestSettings(
     string? ConfigFile,
     string RootDir,
     IReadOnlyList<string> TestPaths,
     IReadOnlyList<string> PythonPath,
     string? AddOpts,
-    IReadOnlyList<string> OtherConfigFiles);
+    IReadOnlyList<string> OtherConfigFiles,
+    IReadOnlyList<string>? FilterWarnings = null)
+{
+    /// <summary>True when the project turns warnings into errors (a <c>filterwarnings</c> entry <c>error</c>).</summary>
+    public bool WarningsAreErrors => (FilterWarnings ?? []).Any(w => w.Trim() == "error");
+}

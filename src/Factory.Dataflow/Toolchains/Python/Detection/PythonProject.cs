@@ -49,6 +49,16 @@ public sealed record PythonProject
     /// <summary>Tests that cannot run here, with the reason.</summary>
     public required IReadOnlyList<TestExclusion> Exclusions { get; init; }
 
+    /// <summary>
+    /// The folders the packages import from (see <see cref="ImportRoots"/>) that pytest would not put on sys.path when
+    /// the gate runs it (isolated, from the repository root): "src" for a src/ layout without <c>pythonpath = src</c>,
+    /// never the root, which the gates append to sys.path. Empty when imports work.
+    /// </summary>
+    public IReadOnlyList<string> ImportRootsOffPath { get; init; } = [];
+
+    /// <summary>The settings files at the root that pytest can be pointed at with <c>-c</c>: pyproject.toml, setup.cfg, tox.ini, whichever exist.</summary>
+    public IReadOnlyList<string> RootConfigFiles { get; init; } = [];
+
     /// <summary>Other things worth saying (a src/ layout that is not on pytest's path, a pytest.ini that shadows another).</summary>
     public required IReadOnlyList<string> Notes { get; init; }
 

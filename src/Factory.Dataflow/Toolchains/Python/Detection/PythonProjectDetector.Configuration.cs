@@ -77,7 +77,8 @@ public static partial class PythonProjectDetector
             [.. IniDocument.Words(option("testpaths")).Select(p => Join(folder, p))],
             [.. IniDocument.Words(option("pythonpath")).Select(p => Join(folder, p))],
             option("addopts"),
-            others);
+            others,
+            [.. (option("filterwarnings") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
 
     /// <summary>A reader of the pytest options in <paramref name="path"/>, or null when it holds no pytest configuration.</summary>
     private static Func<string, string?>? PytestConfigSection(ProjectFiles project, string path)
@@ -99,7 +100,7 @@ public static partial class PythonProjectDetector
                 return cfg?.HasSection(section) == true ? key => cfg.Get(section, key) : null;
             case "pyproject.toml":
                 var table = ReadPyproject(project, path, [])?.Table("tool.pytest.ini_options");
-                return table is null ? null : key => PyprojectDocument.Strings(table, key) is { Count: > 0 } values ? string.Join(' ', values) : null;
+                return table is null ? null : key => PyprojectDocument.Strings(table, key) is { Count: > 0 } values ? string.Join('\n', values) : null;
             default:
                 return null;
         }

@@ -16,7 +16,8 @@ public static partial class PythonProjectDetector
         ["mysql-connector-python"] = MySql, ["aiomysql"] = MySql, ["asyncmy"] = MySql, ["redis"] = "a Redis server",
         ["pymongo"] = "a MongoDB server", ["motor"] = "a MongoDB server", ["elasticsearch"] = "an Elasticsearch server",
         ["pika"] = "a RabbitMQ server", ["aio-pika"] = "a RabbitMQ server", ["testcontainers"] = "Docker",
-        ["selenium"] = "a web browser", ["playwright"] = "a web browser",
+        ["selenium"] = "a web browser", ["playwright"] = "a web browser", ["python-memcached"] = "a Memcached server",
+        ["pylibmc"] = "a Memcached server", ["pymemcache"] = "a Memcached server",
     };
 
     /// <summary>What, in a test module or conftest, shows it reaches a service: an address or a client library.</summary>

@@ -10,6 +10,9 @@ namespace Factory.Dataflow.Toolchains.Python.Detection;
 /// <example><code>var project = PythonProjectDetector.Detect("/src/app");  // or pass git's tracked files</code></example>
 public static partial class PythonProjectDetector
 {
+    /// <summary>Settings files at the root pytest can take its options from with <c>-c</c>.</summary>
+    private static readonly string[] RootSettingsFiles = ["pyproject.toml", "setup.cfg", "tox.ini"];
+
     /// <summary>Describes the repository at <paramref name="root"/>.</summary>
     /// <param name="root">The repository's root folder.</param>
     /// <param name="files">Its files, repository-relative (e.g. <c>git ls-files</c>); null to walk the folder, skipping virtual environments and caches.</param>
@@ -59,6 +62,8 @@ public static partial class PythonProjectDetector
             TestConventions = Conventions(project, testFolders, runnable, framework, fixtures),
             Services = services,
             Exclusions = exclusions,
+            ImportRootsOffPath = [.. packages.Select(p => p.ImportRoot).Distinct(StringComparer.Ordinal).Where(r => r != "." && !pytest.PythonPath.Contains(r))],
+            RootConfigFiles = [.. RootSettingsFiles.Where(project.Exists)],
             Notes = notes,
         };
     }

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains.Python.Detection;
+using Factory.Dataflow.Workspace;
+
+namespace Factory.Dataflow.Gates;
+
+/// <summary>
+/// The one answer to "the gate configuration of this worktree", which every gate, the jail, the test writer and the
+/// runner's preflight ask: the repository's <see cref="GateConfig.RelativePath"/> when there is one, else the
+/// configuration <see cref="PythonProjectDetector"/> and <see cref="GateConfigProposal"/> detect from the files the
+/// base commit tracks (what <c>factory init</c> would write).
+/// </summary>
+/// <remarks>
+/// A worktree is created from the base commit and BUILD may not write <c>.factory</c>, so the file on disk is the
+/// committed one. Detection reads the list of files HEAD tracks, not what is on disk, so files a change adds cannot
+/// change the answer between stages; the configuration files detection reads (pyproject.toml, pytest.ini, conftest.py,
+/// ...) are protected the same way. Detected answers are kept per (folder, commit) for the life of the process.
+/// </remarks>
+public static class GateConfigResolver
+{
+    private const int MaxCached = 256;
+    private static readonly ConcurrentDictionary<(string Root, string Commit), ResolvedGateConfig> s_detected = new();
+
+    /// <summary>The configuration of the worktree (or checkout) at <paramref name="root"/>.</summary>
+    /// <exception cref="GateEnvironmentException">The file exists but is not valid; the message says what is wrong.</exception>
+    public static async ValueTask<GateConfig> LoadAsync(string root, CancellationToken cancellationToken) =>
+        (await ResolveAsync(root, cancellationToken).ConfigureAwait(false)).Config;
+
+    /// <summary>The configuration of the worktree (or checkout) at <paramref name="root"/>, and where it came from.</summary>
+    /// <exception cref="GateEnvironmentException">The file exists but is not valid; the message says what is wrong.</exception>
+    public static async ValueTask<ResolvedGateConfig> ResolveAsync(string root, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        if (File.Exists(Path.Combine(root, GateConfig.RelativePath)))
+        {
+            return new ResolvedGateConfig(await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        var head = await GitCli.TryRunAsync(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cancellationToken).ConfigureAwait(false);
+        if (head.ExitCode != 0)
+        {
+            // Not a repository with a commit (an embedded user's plain folder): detect from what is on disk.
+            return Detect(root, files: null);
+        }
+
+        var key = (Path.GetFullPath(root), head.StandardOutput.Trim());
+        if (s_detected.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var tracked = await GitCli.RunAsync(root, ["ls-tree", "-r", "-z", "--name-only", "HEAD"], cancellationToken).ConfigureAwait(false);
+        var resolved = Detect(root, tracked.Split('\0', StringSplitOptions.RemoveEmptyEntries));
+        if (s_detected.Count >= MaxCached)
+        {
+            s_detected.Clear();
+        }
+
+        return s_detected.GetOrAdd(key, resolved);
+    }
+
+    /// <summary>
+    /// Why the checkout's <see cref="GateConfig.RelativePath"/> is not the base commit's (untracked, changed, staged or
+    /// deleted, as <c>git status</c> says), or null when it is: the gates use the committed one.
+    /// </summary>
+    /// <param name="checkout">The user's checkout (its top level).</param>
+    /// <param name="cancellationToken">Stops git.</param>
+    public static async ValueTask<string?> UncommittedChangeAsync(string checkout, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(checkout);
+        var status = await GitCli.RunAsync(
+            checkout, ["status", "--porcelain", "--ignored", "--untracked-files=all", "--", GateConfig.RelativePath], cancellationToken)
+            .ConfigureAwait(false);
+        var line = status.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return line is null || line.Length < 2 ? null : line[..2] switch
+        {
+            "??" => "is not committed (untracked)",
+            "!!" => "is not committed (git ignores it)",
+            [_, 'D'] or ['D', _] => "is deleted in the checkout but committed",
+            ['A', _] => "is staged but not committed",
+            _ => "has changes that are not committed",
+        };
+    }
+
+    private static ResolvedGateConfig Detect(string root, IEnumerable<string>? files)
+    {
+        var proposal = GateConfigProposal.For(PythonProjectDetector.Detect(root, files));
+        return new ResolvedGateConfig(proposal.Config, proposal);
+    }
+}
