@@ -23,6 +23,7 @@ public sealed partial class SandboxedRunner
         SandboxCgroup? cgroup = null;
         ProcessRun run;
         var bounds = SandboxBounds.None;
+        TimeSpan? cpuTime = null;
         try
         {
             if (dropped)
@@ -30,7 +31,7 @@ public sealed partial class SandboxedRunner
                 WritableHandover.GiveTo(writable, identity.UserId, identity.GroupId);
             }
 
-            if (Layers!.Memory != BoundMechanism.ResourceLimit || Layers.Processes != BoundMechanism.ResourceLimit)
+            if (Layers!.Memory != BoundMechanism.ResourceLimit || Layers.Processes != BoundMechanism.ResourceLimit || _cgroups!.MeasuresCpu)
             {
                 // bubblewrap's own two processes (outside the PID namespace and its init) are in the group too.
                 cgroup = _cgroups!.Create(_options.MemoryLimitBytes, _options.MaxProcesses + 2);
@@ -51,6 +52,8 @@ public sealed partial class SandboxedRunner
             run = await ExecuteAsync(cli.WithEnvironmentVariables(Scrubbed(new Dictionary<string, string>())), command, cancellationToken)
                 .ConfigureAwait(false);
             bounds = cgroup?.BoundsReached() ?? SandboxBounds.None;
+            cpuTime = cgroup?.CpuTime();
+            ProcessCpuAccount.Charge(cpuTime);
         }
         finally
         {
@@ -92,6 +95,7 @@ public sealed partial class SandboxedRunner
             Layers = layers,
             BoundsReached = bounds,
             UserId = report?.UserId ?? identity.UserId,
+            CpuTime = cpuTime,
         };
     }
 
