@@ -45,6 +45,15 @@ public sealed class GateOptions
     /// <value>Defaults to null: <c>baseline</c> beside the mypy cache folder (<c>$XDG_CACHE_HOME/factory/baseline</c>).</value>
     public string? BaselineDirectory { get; set; }
 
+    /// <summary>
+    /// Whether VALIDATE lints through one long-lived ruff per Factory process (per sandbox configuration) when ruff is
+    /// the WebAssembly wrapper, instead of starting node and compiling the module for every run. It runs in a sandbox of
+    /// its own with no worktree bound, and lints only the files each request sends it; its output is the same as a
+    /// fresh run's. A native ruff is always run as is (it starts in milliseconds).
+    /// </summary>
+    /// <value>Defaults to true.</value>
+    public bool ServeRuff { get; set; } = true;
+
     internal GateOptions ValidateAndCopy()
     {
         if (string.IsNullOrWhiteSpace(PythonInterpreter) || !Path.IsPathFullyQualified(PythonInterpreter))
@@ -91,6 +100,7 @@ public sealed class GateOptions
             TestTimeoutMultiple = TestTimeoutMultiple,
             TestTimeoutFloor = TestTimeoutFloor,
             SyntaxCheckTimeout = SyntaxCheckTimeout,
+            ServeRuff = ServeRuff,
             MypyCacheDirectory = mypyCache,
             BaselineDirectory = BaselineDirectory ?? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(mypyCache))!, "baseline"),
         };
