@@ -15,6 +15,7 @@ internal sealed class StageTimes
     private int _requests;
     private TimeSpan _ownCpu;
     private TimeSpan _childrenCpu;
+    private int _servedLints;
 
     /// <summary>Adds one invocation's traces, and the CPU this process and its waited-for children used meanwhile.</summary>
     public void Add(string runsDirectory, TimeSpan ownCpu, TimeSpan childrenCpu)
@@ -27,6 +28,10 @@ internal sealed class StageTimes
             {
                 var (ms, cpuMs, attempts) = _byStage.GetValueOrDefault(attempt.Stage);
                 _byStage[attempt.Stage] = (ms + attempt.Ms, cpuMs + (attempt.CpuMs ?? 0), attempts + 1);
+                if (attempt.Raw.TryGetProperty("lint_served", out var served) && served.ValueKind == System.Text.Json.JsonValueKind.True)
+                {
+                    _servedLints++;
+                }
             }
 
             _requests++;
@@ -56,7 +61,7 @@ internal sealed class StageTimes
         // the same process), and children outside any stage attempt (worktree creation, commits, clean-up).
         text.Append(CultureInfo.InvariantCulture,
             $"//   cpu per request: stages' processes {(double)stagesCpu / _requests:0} ms; this process {_ownCpu.TotalMilliseconds / _requests:0} ms; " +
-            $"all waited-for children {_childrenCpu.TotalMilliseconds / _requests:0} ms\n");
+            $"all waited-for children {_childrenCpu.TotalMilliseconds / _requests:0} ms; VALIDATE lints served by the long-lived ruff: {_servedLints}\n");
 
         return text.ToString();
     }

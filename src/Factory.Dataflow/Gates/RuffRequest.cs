@@ -191,13 +191,17 @@ internal static class RuffRequest
     private static bool IsRead(string name) =>
         name.EndsWith(".py", StringComparison.Ordinal) || name.EndsWith(".pyi", StringComparison.Ordinal) || s_settingsNames.Contains(name);
 
-    /// <summary>The sandbox's user must be able to enter the folder, as ruff run there must.</summary>
+    /// <summary>
+    /// The sandbox's user must be able to enter the folder, as ruff run there must: the folder itself, and the folders
+    /// above it that the sandbox shows as they are (it makes those below /tmp, /root and /home itself, traversable).
+    /// </summary>
     private static bool Traversable(string root)
     {
         for (var folder = root; folder is not null && folder != "/"; folder = Path.GetDirectoryName(folder))
         {
-            if (!Directory.Exists(folder) || (new DirectoryInfo(folder).UnixFileMode & UnixFileMode.OtherExecute) == 0 ||
-                new DirectoryInfo(folder).LinkTarget is not null)
+            var remade = folder != root && s_hiddenInSandbox.Any(h => folder == h || folder.StartsWith(h + "/", StringComparison.Ordinal));
+            var info = new DirectoryInfo(folder);
+            if (!info.Exists || info.LinkTarget is not null || (!remade && (info.UnixFileMode & UnixFileMode.OtherExecute) == 0))
             {
                 return false;
             }

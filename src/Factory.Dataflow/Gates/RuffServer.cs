@@ -29,6 +29,11 @@ internal sealed class RuffServer : IDisposable
     private readonly SemaphoreSlim _turn = new(1, 1);
     private SandboxedProcess? _process;
     private DirectoryInfo? _emptyFolder;
+    private bool _answered;
+    private long _retryAfter;
+
+    /// <summary>How long lints run the ordinary way after a server failed before its first answer (an old wrapper without <c>--serve</c>).</summary>
+    public static readonly TimeSpan Backoff = TimeSpan.FromSeconds(60);
 
     private RuffServer(SandboxedRunner runner) => _runner = runner;
 
@@ -82,6 +87,12 @@ internal sealed class RuffServer : IDisposable
         }
 
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (Stopwatch.GetTimestamp() < _retryAfter)
+        {
+            _turn.Release();
+            return null;
+        }
+
         try
         {
             var process = await RunningAsync().ConfigureAwait(false);
@@ -95,6 +106,7 @@ internal sealed class RuffServer : IDisposable
             var line = await process.Output.ReadLineAsync(timeout.Token).ConfigureAwait(false)
                 ?? throw new IOException($"the served ruff ended: {process.StandardError.Trim()}");
             var duration = Stopwatch.GetElapsedTime(started);
+            _answered = true;
             var cpuTime = process.CpuTime() - before;
             ProcessCpuAccount.Charge(cpuTime);
             if (process.CpuTime() > _runner.CpuTimeLimit / 2)
@@ -121,6 +133,12 @@ internal sealed class RuffServer : IDisposable
             InvalidOperationException or KeyNotFoundException or GateEnvironmentException or UnauthorizedAccessException)
         {
             // Dead, stuck, cancelled or talking nonsense: it starts afresh next time, and this lint runs the ordinary way.
+            // One that never answered at all is not started again for a while: starting it costs as much as a lint.
+            if (!_answered && !cancellationToken.IsCancellationRequested)
+            {
+                _retryAfter = Stopwatch.GetTimestamp() + (long)(Backoff.TotalSeconds * Stopwatch.Frequency);
+            }
+
             Stop();
             cancellationToken.ThrowIfCancellationRequested();
             return null;
@@ -167,6 +185,7 @@ internal sealed class RuffServer : IDisposable
             ReadOnlyPaths = ["."],
         };
         _process = await _runner.StartAsync(command).ConfigureAwait(false);
+        _answered = false;
         Starts++;
         return _process;
     }

@@ -30,4 +30,7 @@ public sealed record SandboxResult(
     /// usable cgroup on this machine).
     /// </summary>
     public TimeSpan? CpuTime { get; init; }
+
+    /// <summary>True when a long-lived process in its own sandbox answered (the served ruff), not a fresh one.</summary>
+    public bool Served { get; init; }
 }

@@ -114,6 +114,7 @@ public sealed partial class SandboxedRunner
             Layers = report is null ? Layers : Layers! with { UserNamespace = report.UserNamespace, Seccomp = report.Seccomp },
             UserId = report?.UserId ?? process.UserId,
             CpuTime = cpuTime,
+            Served = true,
         };
     }
 }

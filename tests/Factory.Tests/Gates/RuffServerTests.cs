@@ -1,3 +1,4 @@
+using Factory.Dataflow;
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
 using Factory.Tests.Support;
@@ -108,6 +109,36 @@ public sealed class RuffServerTests
         {
             Assert.NotNull(result.CpuTime);
             Assert.Equal(result.CpuTime, account.Total);
+        }
+    }
+
+    [Theory(Timeout = 300_000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task VALIDATE_on_a_sample_app_change_gives_the_same_verdict_and_findings_served_or_not(bool shouldPass)
+    {
+        await using var gates = await GateFixture.CreateAsync();
+        await gates.BuildAsync(new FileEdit("app/main.py", shouldPass ? GateFixture.HealthRoute : "import os\n" + GateFixture.HealthRoute));
+        var servedOptions = gates.Options;
+        var freshOptions = new GateOptions { MypyCacheDirectory = gates.Options.MypyCacheDirectory, ServeRuff = false };
+
+        var served = await Validate(servedOptions);
+        var fresh = await Validate(freshOptions);
+
+        Assert.Equal(shouldPass, served.Result.Ok);
+        Assert.Equal((fresh.Result.Ok, fresh.Result.Detail), (served.Result.Ok, served.Result.Detail));
+        Assert.Equal(true, served.Extras["lint_served"]);
+        Assert.Equal(false, fresh.Extras["lint_served"]);
+        if (!shouldPass)
+        {
+            Assert.Contains("F401", served.Result.Detail);
+        }
+
+        async Task<(StageResult Result, IReadOnlyDictionary<string, object?> Extras)> Validate(GateOptions options)
+        {
+            var context = TestContexts.For(gates.Workspace, StageName.Validate);
+            var result = await new ValidateStage(gates.Runner, options).ExecuteAsync(context, CancellationToken.None);
+            return (result, context.Usage.Extras);
         }
     }
 
