@@ -42,26 +42,8 @@ public sealed partial class SandboxedRunner
         SandboxCgroup? cgroup = null;
         try
         {
-            if (dropped)
-            {
-                WritableHandover.GiveTo(writable, identity.UserId, identity.GroupId);
-            }
-
-            if (Layers!.Memory != BoundMechanism.ResourceLimit || Layers.Processes != BoundMechanism.ResourceLimit || _cgroups!.MeasuresCpu)
-            {
-                cgroup = _cgroups!.Create(_options.MemoryLimitBytes, _options.MaxProcesses + 2);
-            }
-
-            var plan = new SandboxLauncher.Plan(
-                Path.GetFullPath(command.WorkingDirectory),
-                dropped ? (identity.UserId, identity.GroupId) : null,
-                _options.UserNamespace,
-                ResourceLimits(),
-                _seccomp,
-                writable);
-            var inner = SandboxLauncher.CommandLine(_options.LauncherInterpreter, plan, executable, command.Arguments);
-            var bwrap = BubblewrapArguments.Build(command, BaseEnvironment(command), _mode, _options.TmpSizeBytes, inner);
-            var start = new ProcessStartInfo(cgroup is null ? _options.BubblewrapPath : "/bin/sh")
+            var (program, arguments) = EnterSandbox(command, executable, BaseEnvironment(command), identity, writable, out cgroup);
+            var start = new ProcessStartInfo(program)
             {
                 WorkingDirectory = command.WorkingDirectory,
                 RedirectStandardInput = true,
@@ -72,9 +54,6 @@ public sealed partial class SandboxedRunner
                 StandardOutputEncoding = Encoding.UTF8,
                 StandardErrorEncoding = Encoding.UTF8,
             };
-            IEnumerable<string> arguments = cgroup is null
-                ? bwrap
-                : ["-c", JoinCgroupsScript, "sh", .. cgroup.ProcsFiles, "--", _options.BubblewrapPath, .. bwrap];
             foreach (var argument in arguments)
             {
                 start.ArgumentList.Add(argument);
