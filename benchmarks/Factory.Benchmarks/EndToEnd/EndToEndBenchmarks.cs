@@ -38,6 +38,10 @@ public class EndToEndBenchmarks
     private GateOptions _gates = null!;
     private int _invocation;
 
+    /// <summary>Issue 15: VALIDATE lints through one long-lived WebAssembly ruff (true) or starts one per run (false).</summary>
+    [Params(false, true)]
+    public bool ServeRuff { get; set; }
+
     [GlobalSetup]
     public async Task SetupAsync()
     {
@@ -47,7 +51,7 @@ public class EndToEndBenchmarks
         _models = ScriptedModels.Options(_server);
         _chats = StageChatFactory.ForOllama(_models, handler: new DelayingHandler(TimeSpan.FromMilliseconds(300)));
         _runner = new SandboxedRunner(new SandboxOptions());
-        _gates = new GateOptions { MypyCacheDirectory = Path.Combine(_repo.StatePath, "mypy") };
+        _gates = new GateOptions { MypyCacheDirectory = Path.Combine(_repo.StatePath, "mypy"), ServeRuff = ServeRuff };
 
         // One request first, so the shared mypy cache is warm as it is after a factory's first request of the day.
         await RunSequentiallyAsync(1);
@@ -56,7 +60,7 @@ public class EndToEndBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        if (_graphTimes.Report("question 5, graph") is { } report)
+        if (_graphTimes.Report($"question 5, graph, ServeRuff={ServeRuff}") is { } report)
         {
             Console.WriteLine(report);
         }
@@ -74,13 +78,15 @@ public class EndToEndBenchmarks
     public async Task<int> Graph()
     {
         var (runs, requests) = NextBatch(Backlog);
+        var before = ProcessCpu.Now();
         int approved;
         await using (var pipeline = Builder(runs).Build())
         {
             approved = await PipelineDriver.RunBacklogAsync(pipeline, requests);
         }
 
-        _graphTimes.Add(runs);
+        var after = ProcessCpu.Now();
+        _graphTimes.Add(runs, after.Own - before.Own, after.Children - before.Children);
         return approved;
     }
 

@@ -53,6 +53,15 @@ public sealed class GateOptions
     /// <value>Defaults to 3 seconds: about three times a pytest start with its imports on a loaded two-core machine.</value>
     public TimeSpan TestSelectionMinimumSuite { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Whether VALIDATE lints through one long-lived ruff per Factory process (per sandbox configuration) when ruff is
+    /// the WebAssembly wrapper, instead of starting node and compiling the module for every run. It runs in a sandbox of
+    /// its own with no worktree bound, and lints only the files each request sends it; its output is the same as a
+    /// fresh run's. A native ruff is always run as is (it starts in milliseconds).
+    /// </summary>
+    /// <value>Defaults to true.</value>
+    public bool ServeRuff { get; set; } = true;
+
     internal GateOptions ValidateAndCopy()
     {
         if (string.IsNullOrWhiteSpace(PythonInterpreter) || !Path.IsPathFullyQualified(PythonInterpreter))
@@ -105,6 +114,7 @@ public sealed class GateOptions
             TestTimeoutFloor = TestTimeoutFloor,
             SyntaxCheckTimeout = SyntaxCheckTimeout,
             TestSelectionMinimumSuite = TestSelectionMinimumSuite,
+            ServeRuff = ServeRuff,
             MypyCacheDirectory = mypyCache,
             BaselineDirectory = BaselineDirectory ?? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(mypyCache))!, "baseline"),
         };

@@ -45,6 +45,7 @@ public sealed class ValidateStage : IFactoryStage
         ThrowIfBroken(typeResult, config.EffectiveTypeCheck);
 
         context.Usage.SetExtra("lint_exit", lintResult.ExitCode);
+        context.Usage.SetExtra("lint_served", lintResult.Served);
         context.Usage.SetExtra("typecheck_exit", typeResult.ExitCode);
         context.Usage.SetExtra("typecheck_ms", (long)typeResult.Duration.TotalMilliseconds);
         if (baseline is null)

@@ -26,7 +26,7 @@ internal sealed class ValidateTools(SandboxedRunner runner, GateOptions options,
             types = types with { WritablePaths = [cache.Path] };
         }
 
-        var lintRun = runner.RunAsync(lint, cancellationToken);
+        var lintRun = LintAsync(lint, cancellationToken);
         var typeRun = runner.RunAsync(types, cancellationToken);
         await Task.WhenAll(lintRun, typeRun).ConfigureAwait(false);
         var (lintResult, typeResult) = (await lintRun.ConfigureAwait(false), await typeRun.ConfigureAwait(false));
@@ -37,6 +37,13 @@ internal sealed class ValidateTools(SandboxedRunner runner, GateOptions options,
 
         return (lintResult, typeResult);
     }
+
+    /// <summary>ruff through the served process when it can stand in for a fresh run (see <see cref="RuffServer"/>), else as is.</summary>
+    private async Task<SandboxResult> LintAsync(SandboxCommand lint, CancellationToken cancellationToken) =>
+        options.ServeRuff && lint.Executable == "ruff" && RuffServer.For(runner) is { } server &&
+        await server.TryRunAsync(lint, cancellationToken).ConfigureAwait(false) is { } served
+            ? served
+            : await runner.RunAsync(lint, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The repository every worktree of which shares one mypy cache: its git common folder.</summary>
     public static async Task<string> RepositoryOfAsync(string worktree, CancellationToken cancellationToken) =>

@@ -61,6 +61,7 @@ internal sealed class StageAttemptRunner(
         var token = timeoutSource?.Token ?? state.Token;
 
         var started = time.GetTimestamp();
+        var cpu = ProcessCpuAccount.Open(); // Flows into the stage's awaits; restored when this method returns.
         StageResult? result = null;
         try
         {
@@ -92,7 +93,11 @@ internal sealed class StageAttemptRunner(
         var elapsed = time.GetElapsedTime(started);
         var usage = context.Usage;
         var metrics = new StageMetrics(
-            stage, usage.Model, usage.ServedBy, usage.TokensIn, usage.TokensOut, (long)elapsed.TotalMilliseconds, usage.Retries, result?.Ok == true);
+            stage, usage.Model, usage.ServedBy, usage.TokensIn, usage.TokensOut, (long)elapsed.TotalMilliseconds, usage.Retries, result?.Ok == true)
+        {
+            CpuMs = (long)cpu.Total.TotalMilliseconds,
+            CpuUnmeasured = cpu.Unmeasured,
+        };
         state.AddMetrics(metrics);
         Record(activity, metrics, elapsed);
         if (result is null)

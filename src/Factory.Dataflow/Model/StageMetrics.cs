@@ -17,4 +17,14 @@ public sealed record StageMetrics(
     long TokensOut,
     long Ms,
     int Retries,
-    bool EvalOk);
+    bool EvalOk)
+{
+    /// <summary>
+    /// User + system CPU milliseconds of the processes the attempt ran (the gates' tools in their sandboxes, git), from
+    /// the kernel's accounting; 0 for an attempt that ran none. Factory's own CPU is not in it.
+    /// </summary>
+    public long CpuMs { get; init; }
+
+    /// <summary>Processes the attempt ran whose CPU time nothing counted (unsandboxed, or no usable cgroup); 0 normally.</summary>
+    public int CpuUnmeasured { get; init; }
+}

@@ -24,7 +24,7 @@ public static class JsonReportRenderer
             report.Unfinished,
             Stages = report.Stages.Select(s => new
             {
-                s.Stage, s.Attempts, s.P50Ms, s.P95Ms, s.TokensIn, s.TokensOut, s.Cost, s.Retries, s.EvalFailures,
+                s.Stage, s.Attempts, s.P50Ms, s.P95Ms, s.CpuMs, s.MeanCpuMs, s.TokensIn, s.TokensOut, s.Cost, s.Retries, s.EvalFailures,
                 EvalFailureRate = Math.Round(s.EvalFailureRate, 4),
             }),
             report.BuildPromptBytes,

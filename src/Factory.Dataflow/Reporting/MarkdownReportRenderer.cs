@@ -22,12 +22,12 @@ public static class MarkdownReportRenderer
         text.AppendLine();
         text.AppendLine("## Stages");
         text.AppendLine();
-        text.AppendLine("| stage | attempts | p50 ms | p95 ms | tokens in | tokens out | cost | retries | eval failure rate |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| stage | attempts | p50 ms | p95 ms | cpu ms | cpu ms/attempt | tokens in | tokens out | cost | retries | eval failure rate |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var s in report.Stages)
         {
             text.AppendLine(c,
-                $"| {TerminalText.Line(s.Stage)} | {s.Attempts} | {s.P50Ms} | {s.P95Ms} | {s.TokensIn} | {s.TokensOut} | {s.Cost:0.####} | {s.Retries} | {s.EvalFailureRate:P0} ({s.EvalFailures}) |");
+                $"| {TerminalText.Line(s.Stage)} | {s.Attempts} | {s.P50Ms} | {s.P95Ms} | {Cpu(s.CpuMs)} | {Cpu(s.MeanCpuMs)} | {s.TokensIn} | {s.TokensOut} | {s.Cost:0.####} | {s.Retries} | {s.EvalFailureRate:P0} ({s.EvalFailures}) |");
         }
 
         text.AppendLine();
@@ -72,6 +72,8 @@ public static class MarkdownReportRenderer
 
         return text.ToString();
     }
+
+    private static string Cpu(long? milliseconds) => milliseconds?.ToString(CultureInfo.InvariantCulture) ?? "-";
 
     private static void AppendPromptSizes(StringBuilder text, IReadOnlyList<PromptSizeReport> sizes)
     {

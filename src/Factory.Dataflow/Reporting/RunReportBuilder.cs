@@ -84,6 +84,7 @@ public static class RunReportBuilder
     private static StageReport Stage(IGrouping<string, StageAttemptRecord> attempts)
     {
         var durations = attempts.Select(a => a.Ms).Order().ToList();
+        var cpu = attempts.Where(a => a.CpuMs is not null).Select(a => a.CpuMs!.Value).ToList();
         return new StageReport(
             attempts.Key,
             durations.Count,
@@ -93,6 +94,10 @@ public static class RunReportBuilder
             attempts.Sum(a => a.TokensOut),
             attempts.Sum(a => a.Cost),
             attempts.Sum(a => a.Retries),
-            attempts.Count(a => !a.EvalOk));
+            attempts.Count(a => !a.EvalOk))
+        {
+            CpuMs = cpu.Count > 0 ? cpu.Sum() : null,
+            CpuAttempts = cpu.Count,
+        };
     }
 }

@@ -21,6 +21,18 @@ public sealed record StageReport(
     int Retries,
     int EvalFailures)
 {
+    /// <summary>
+    /// User + system CPU milliseconds of the processes the stage ran (the traces' <c>cpu_ms</c>), summed over the attempts
+    /// that recorded it; null when none did (traces written before Factory recorded it).
+    /// </summary>
+    public long? CpuMs { get; init; }
+
+    /// <summary>How many attempts recorded <c>cpu_ms</c>.</summary>
+    public int CpuAttempts { get; init; }
+
+    /// <summary>The mean CPU milliseconds per attempt that recorded it, or null.</summary>
+    public long? MeanCpuMs => CpuMs is { } total && CpuAttempts > 0 ? (long)Math.Round((double)total / CpuAttempts) : null;
+
     /// <summary>Failed evals per attempt, 0 to 1.</summary>
     public double EvalFailureRate => Attempts == 0 ? 0 : (double)EvalFailures / Attempts;
 }

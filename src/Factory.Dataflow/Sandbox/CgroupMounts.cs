@@ -4,7 +4,8 @@ namespace Factory.Dataflow.Sandbox;
 /// Where the cgroup hierarchies are mounted and which folder in each holds Factory itself, from /proc/self/mountinfo and
 /// /proc/self/cgroup. Handles cgroup v2 alone, v1 alone, and the hybrid layout (v1 controllers plus a v2 mount).
 /// </summary>
-internal sealed record CgroupMounts(CgroupMounts.Hierarchy? V2, CgroupMounts.Hierarchy? V1Memory, CgroupMounts.Hierarchy? V1Pids)
+internal sealed record CgroupMounts(
+    CgroupMounts.Hierarchy? V2, CgroupMounts.Hierarchy? V1Memory, CgroupMounts.Hierarchy? V1Pids, CgroupMounts.Hierarchy? V1Cpuacct = null)
 {
     public static CgroupMounts Read()
     {
@@ -47,7 +48,7 @@ internal sealed record CgroupMounts(CgroupMounts.Hierarchy? V2, CgroupMounts.Hie
             return mount.MountPoint is null || !paths.TryGetValue(controller, out var path) ? null : Hierarchy.From(mount.Root, mount.MountPoint, path);
         }
 
-        return new CgroupMounts(Find("cgroup2", ""), Find("cgroup", "memory"), Find("cgroup", "pids"));
+        return new CgroupMounts(Find("cgroup2", ""), Find("cgroup", "memory"), Find("cgroup", "pids"), Find("cgroup", "cpuacct"));
     }
 
     // mountinfo escapes space, tab, newline and backslash as octal.

@@ -6,6 +6,8 @@ namespace Factory.Dataflow.Sandbox;
 /// Finds, once, where this machine lets Factory make a cgroup per sandbox run: below Factory's own cgroup, in cgroup v2
 /// when its memory and pids controllers can be used there, else in the v1 memory and pids hierarchies. Whatever cannot
 /// be written falls back to resource limits per process, and <see cref="Memory"/> and <see cref="Processes"/> say which.
+/// The same group counts the CPU time of every process of the run (v2's cpu.stat, or v1's cpuacct hierarchy when it is
+/// mounted): <see cref="MeasuresCpu"/>.
 /// </summary>
 internal sealed class CgroupSupport
 {
@@ -15,12 +17,14 @@ internal sealed class CgroupSupport
     private readonly string? _v2Parent;
     private readonly string? _memoryParent;
     private readonly string? _pidsParent;
+    private readonly string? _cpuacctParent;
 
-    private CgroupSupport(string? v2Parent, string? memoryParent, string? pidsParent, IReadOnlyList<string> notes)
+    private CgroupSupport(string? v2Parent, string? memoryParent, string? pidsParent, string? cpuacctParent, IReadOnlyList<string> notes)
     {
         _v2Parent = v2Parent;
         _memoryParent = memoryParent;
         _pidsParent = pidsParent;
+        _cpuacctParent = cpuacctParent;
         Notes = notes;
     }
 
@@ -32,11 +36,14 @@ internal sealed class CgroupSupport
     public BoundMechanism Processes =>
         _v2Parent is not null ? BoundMechanism.CgroupV2 : _pidsParent is not null ? BoundMechanism.CgroupV1 : BoundMechanism.ResourceLimit;
 
+    /// <summary>True when a run's cgroup counts the CPU time of its processes (v2, or v1 with a writable cpuacct hierarchy).</summary>
+    public bool MeasuresCpu => _v2Parent is not null || _cpuacctParent is not null;
+
     /// <summary>Why a cgroup could not be used, one line per attempt (empty when both bounds use cgroups).</summary>
     public IReadOnlyList<string> Notes { get; }
 
     /// <summary>No cgroups: resource limits only.</summary>
-    public static CgroupSupport None(string reason) => new(null, null, null, [reason]);
+    public static CgroupSupport None(string reason) => new(null, null, null, null, [reason]);
 
     /// <summary>What this machine allows, found once per process (it does not change while Factory runs).</summary>
     public static CgroupSupport Detect() => s_detected.Value;
@@ -48,22 +55,23 @@ internal sealed class CgroupSupport
         if (mounts.V2 is { } v2 && TryV2(v2, notes) is { } v2Parent)
         {
             SweepStale(v2Parent);
-            return new CgroupSupport(v2Parent, null, null, notes);
+            return new CgroupSupport(v2Parent, null, null, null, notes);
         }
 
         var memory = mounts.V1Memory is { } m ? TryV1(m, "memory", "memory.limit_in_bytes", notes) : null;
         var pids = mounts.V1Pids is { } p ? TryV1(p, "pids", "pids.max", notes) : null;
+        var cpuacct = mounts.V1Cpuacct is { } c ? TryV1(c, "cpuacct", "cpuacct.usage", notes) : null;
         if (mounts.V1Memory is null && mounts.V2 is null)
         {
             notes.Add("no cgroup file system is mounted");
         }
 
-        foreach (var parent in new[] { memory, pids }.OfType<string>())
+        foreach (var parent in new[] { memory, pids, cpuacct }.OfType<string>())
         {
             SweepStale(parent);
         }
 
-        return new CgroupSupport(null, memory, pids, notes);
+        return new CgroupSupport(null, memory, pids, cpuacct, notes);
     }
 
     /// <summary>Makes this run's cgroup(s) with the bounds written; the caller joins them before bubblewrap starts.</summary>
@@ -76,7 +84,7 @@ internal sealed class CgroupSupport
         {
             if (_v2Parent is not null)
             {
-                var folder = group.Add(Path.Combine(_v2Parent, name), "memory.events", "pids.events");
+                var folder = group.Add(Path.Combine(_v2Parent, name), "memory.events", "pids.events", SandboxCgroup.CpuStatV2);
                 Write(folder, "memory.max", memoryBytes);
                 WriteIfPresent(folder, "memory.swap.max", 0);
                 WriteIfPresent(folder, "memory.oom.group", 1); // An out-of-memory kill ends the whole sandbox, not one process.
@@ -95,6 +103,11 @@ internal sealed class CgroupSupport
             {
                 var folder = group.Add(Path.Combine(_pidsParent, name), null, "pids.events");
                 Write(folder, "pids.max", maxProcesses);
+            }
+
+            if (_cpuacctParent is not null)
+            {
+                group.Add(Path.Combine(_cpuacctParent, name), null, null, SandboxCgroup.CpuacctUsageV1);
             }
 
             return group;

@@ -9,22 +9,50 @@ namespace Factory.Dataflow.Sandbox;
 /// </summary>
 internal sealed class SandboxCgroup
 {
-    private readonly List<(string Folder, string? MemoryEvents, string? PidsEvents)> _folders = [];
+    /// <summary>cgroup v2's CPU counters (always present, whatever controllers are enabled): <c>usage_usec</c> is user + system.</summary>
+    public const string CpuStatV2 = "cpu.stat";
+
+    /// <summary>cgroup v1's cpuacct counter: user + system CPU of the group's tasks, in nanoseconds.</summary>
+    public const string CpuacctUsageV1 = "cpuacct.usage";
+
+    private readonly List<(string Folder, string? MemoryEvents, string? PidsEvents, string? CpuFile)> _folders = [];
 
     public IReadOnlyList<string> ProcsFiles => [.. _folders.Select(f => Path.Combine(f.Folder, "cgroup.procs"))];
 
-    public string Add(string folder, string? memoryEvents, string? pidsEvents)
+    public string Add(string folder, string? memoryEvents, string? pidsEvents, string? cpuFile = null)
     {
         Directory.CreateDirectory(folder);
-        _folders.Add((folder, memoryEvents, pidsEvents));
+        _folders.Add((folder, memoryEvents, pidsEvents, cpuFile));
         return folder;
+    }
+
+    /// <summary>
+    /// The user + system CPU time the kernel counted for every process that ran in the group, including those that
+    /// detached themselves or were killed; null when no group of this run counts CPU. Read before <see cref="Remove"/>.
+    /// </summary>
+    public TimeSpan? CpuTime()
+    {
+        foreach (var (folder, _, _, cpuFile) in _folders)
+        {
+            var path = cpuFile is null ? null : Path.Combine(folder, cpuFile);
+            if (path is null || !File.Exists(path))
+            {
+                continue;
+            }
+
+            return cpuFile == CpuStatV2
+                ? TimeSpan.FromMicroseconds(Counter(path, "usage_usec"))
+                : TimeSpan.FromTicks(long.Parse(File.ReadAllText(path).Trim(), System.Globalization.CultureInfo.InvariantCulture) / 100);
+        }
+
+        return null;
     }
 
     /// <summary>The bounds the kernel reports as reached: an out-of-memory kill, a refused fork.</summary>
     public SandboxBounds BoundsReached()
     {
         var reached = SandboxBounds.None;
-        foreach (var (folder, memoryEvents, pidsEvents) in _folders)
+        foreach (var (folder, memoryEvents, pidsEvents, _) in _folders)
         {
             if (memoryEvents is not null && Counter(Path.Combine(folder, memoryEvents), "oom_kill") > 0)
             {

@@ -23,4 +23,14 @@ public sealed record SandboxResult(
 
     /// <summary>The host user id the command ran as; null when it ran unsandboxed.</summary>
     public uint? UserId { get; init; }
+
+    /// <summary>
+    /// User + system CPU time of every process of the run, as the kernel counted it in the run's cgroup (the tool, its
+    /// children, and the sandbox's own launcher and bubblewrap); null when no cgroup counted it (unsandboxed, or no
+    /// usable cgroup on this machine).
+    /// </summary>
+    public TimeSpan? CpuTime { get; init; }
+
+    /// <summary>True when a long-lived process in its own sandbox answered (the served ruff), not a fresh one.</summary>
+    public bool Served { get; init; }
 }

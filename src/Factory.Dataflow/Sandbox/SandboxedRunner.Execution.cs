@@ -23,34 +23,16 @@ public sealed partial class SandboxedRunner
         SandboxCgroup? cgroup = null;
         ProcessRun run;
         var bounds = SandboxBounds.None;
+        TimeSpan? cpuTime = null;
         try
         {
-            if (dropped)
-            {
-                WritableHandover.GiveTo(writable, identity.UserId, identity.GroupId);
-            }
-
-            if (Layers!.Memory != BoundMechanism.ResourceLimit || Layers.Processes != BoundMechanism.ResourceLimit)
-            {
-                // bubblewrap's own two processes (outside the PID namespace and its init) are in the group too.
-                cgroup = _cgroups!.Create(_options.MemoryLimitBytes, _options.MaxProcesses + 2);
-            }
-
-            var plan = new SandboxLauncher.Plan(
-                Path.GetFullPath(command.WorkingDirectory),
-                dropped ? (identity.UserId, identity.GroupId) : null,
-                _options.UserNamespace,
-                ResourceLimits(),
-                _seccomp,
-                writable);
-            var inner = SandboxLauncher.CommandLine(_options.LauncherInterpreter, plan, executable, command.Arguments);
-            var bwrap = BubblewrapArguments.Build(command, environment, _mode, _options.TmpSizeBytes, inner);
-            var cli = cgroup is null
-                ? Cli.Wrap(_options.BubblewrapPath).WithArguments(bwrap)
-                : Cli.Wrap("/bin/sh").WithArguments(["-c", JoinCgroupsScript, "sh", .. cgroup.ProcsFiles, "--", _options.BubblewrapPath, .. bwrap]);
+            var (program, arguments) = EnterSandbox(command, executable, environment, identity, writable, out cgroup);
+            var cli = Cli.Wrap(program).WithArguments(arguments);
             run = await ExecuteAsync(cli.WithEnvironmentVariables(Scrubbed(new Dictionary<string, string>())), command, cancellationToken)
                 .ConfigureAwait(false);
             bounds = cgroup?.BoundsReached() ?? SandboxBounds.None;
+            cpuTime = cgroup?.CpuTime();
+            ProcessCpuAccount.Charge(cpuTime);
         }
         finally
         {
@@ -86,13 +68,49 @@ public sealed partial class SandboxedRunner
             128 + 25 => SandboxBounds.FileSize, // SIGXFSZ
             _ => SandboxBounds.None,
         };
-        var layers = report is null ? Layers : Layers with { UserNamespace = report.UserNamespace, Seccomp = report.Seccomp };
+        var layers = report is null ? Layers : Layers! with { UserNamespace = report.UserNamespace, Seccomp = report.Seccomp };
         return (run with { StandardError = standardError + BoundNotes(bounds) }).ToResult(sandboxed: true) with
         {
             Layers = layers,
             BoundsReached = bounds,
             UserId = report?.UserId ?? identity.UserId,
+            CpuTime = cpuTime,
         };
+    }
+
+    /// <summary>
+    /// Hands the writable paths to the sandbox's identity, makes the run's cgroup (when one bounds or counts anything)
+    /// and returns the command line that starts the sandbox: bubblewrap, or a shell that joins the cgroup and becomes it.
+    /// </summary>
+    private (string Program, IReadOnlyList<string> Arguments) EnterSandbox(
+        SandboxCommand command, string executable, IReadOnlyDictionary<string, string> environment, SandboxIdentity identity,
+        IReadOnlyList<string> writable, out SandboxCgroup? cgroup)
+    {
+        cgroup = null;
+        var dropped = _mode == SandboxIdentityMode.DroppedFromRoot;
+        if (dropped)
+        {
+            WritableHandover.GiveTo(writable, identity.UserId, identity.GroupId);
+        }
+
+        if (Layers!.Memory != BoundMechanism.ResourceLimit || Layers.Processes != BoundMechanism.ResourceLimit || _cgroups!.MeasuresCpu)
+        {
+            // bubblewrap's own two processes (outside the PID namespace and its init) are in the group too.
+            cgroup = _cgroups!.Create(_options.MemoryLimitBytes, _options.MaxProcesses + 2);
+        }
+
+        var plan = new SandboxLauncher.Plan(
+            Path.GetFullPath(command.WorkingDirectory),
+            dropped ? (identity.UserId, identity.GroupId) : null,
+            _options.UserNamespace,
+            ResourceLimits(),
+            _seccomp,
+            writable);
+        var inner = SandboxLauncher.CommandLine(_options.LauncherInterpreter, plan, executable, command.Arguments);
+        var bwrap = BubblewrapArguments.Build(command, environment, _mode, _options.TmpSizeBytes, inner);
+        return cgroup is null
+            ? (_options.BubblewrapPath, bwrap)
+            : ("/bin/sh", ["-c", JoinCgroupsScript, "sh", .. cgroup.ProcsFiles, "--", _options.BubblewrapPath, .. bwrap]);
     }
 
     /// <summary>The working directory unless it is read-only, and every writable path, as full paths.</summary>

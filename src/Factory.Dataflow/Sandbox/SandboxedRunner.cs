@@ -126,6 +126,7 @@ public sealed partial class SandboxedRunner
             "network access and can write anywhere this process can.", command.Display);
         var cli = Cli.Wrap(executable).WithArguments(command.Arguments).WithEnvironmentVariables(Scrubbed(environment));
         var run = await ExecuteAsync(cli, command, cancellationToken).ConfigureAwait(false);
+        ProcessCpuAccount.Charge(null); // No cgroup counts an unsandboxed run.
         return run.ToResult(sandboxed: false);
     }
 

@@ -20,6 +20,12 @@ public sealed record StageAttemptRecord(
     /// <summary>The size of the prompt the attempt sent, in UTF-8 bytes (BUILD's <c>prompt_bytes</c>), or null when not recorded.</summary>
     public long? PromptBytes { get; init; }
 
+    /// <summary>
+    /// User + system CPU milliseconds of the processes the attempt ran (<c>cpu_ms</c>), or null in a trace written before
+    /// Factory recorded it.
+    /// </summary>
+    public long? CpuMs { get; init; }
+
     /// <summary>When the attempt started: its end time less its duration.</summary>
     public DateTimeOffset? Started => Timestamp - TimeSpan.FromMilliseconds(Ms);
 
@@ -38,5 +44,6 @@ public sealed record StageAttemptRecord(
         line)
     {
         PromptBytes = line.TryGetProperty("prompt_bytes", out var bytes) && bytes.ValueKind == JsonValueKind.Number ? bytes.GetInt64() : null,
+        CpuMs = line.TryGetProperty("cpu_ms", out var cpu) && cpu.ValueKind == JsonValueKind.Number ? cpu.GetInt64() : null,
     };
 }

@@ -40,9 +40,15 @@ public sealed class TraceEvent
             new("tokens_in", metrics.TokensIn),
             new("tokens_out", metrics.TokensOut),
             new("ms", metrics.Ms),
+            new("cpu_ms", metrics.CpuMs),
             new("retries", metrics.Retries),
             new("eval_ok", metrics.EvalOk),
         };
+        if (metrics.CpuUnmeasured > 0)
+        {
+            fields.Add(new("cpu_unmeasured", metrics.CpuUnmeasured));
+        }
+
         AppendExtras(fields, extras);
         fields.Add(new("ts", timestamp));
         return new TraceEvent(requestId, stage, fields);

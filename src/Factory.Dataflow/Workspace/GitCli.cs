@@ -1,6 +1,7 @@
 using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
+using Factory.Dataflow.Sandbox;
 
 namespace Factory.Dataflow.Workspace;
 
@@ -77,16 +78,30 @@ internal static class GitCli
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
+        // Inside a stage attempt, git runs under a shell that reports its CPU time, charged to the attempt (cpu_ms).
+        var (executable, argv) = ChildCpuTimes.Wanted ? ChildCpuTimes.Wrap("git", [.. s_safetyConfig, .. arguments]) : ("git", [.. s_safetyConfig, .. arguments]);
         try
         {
-            return await Cli.Wrap("git")
-                .WithArguments([.. s_safetyConfig, .. arguments])
+            var result = await Cli.Wrap(executable)
+                .WithArguments(argv)
                 .WithWorkingDirectory(workingDirectory)
                 .WithEnvironmentVariables(variables)
                 .WithStandardInputPipe(standardInput is { } input ? PipeSource.FromBytes(input) : PipeSource.Null)
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(Encoding.UTF8, timeout.Token)
                 .ConfigureAwait(false);
+            if (executable == "git")
+            {
+                return result;
+            }
+
+            var (standardError, cpuTime) = ChildCpuTimes.Take(result.StandardError);
+            ProcessCpuAccount.Charge(cpuTime);
+            // The shell says 127 when git is not installed, where git itself would not have started at all.
+            return result.ExitCode == 127 && standardError.Contains("git: not found", StringComparison.Ordinal) ||
+                   result.ExitCode == 127 && standardError.Contains("git: command not found", StringComparison.Ordinal)
+                ? throw new System.ComponentModel.Win32Exception(2, standardError.Trim())
+                : new BufferedCommandResult(result.ExitCode, result.StartTime, result.ExitTime, result.StandardOutput, standardError);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

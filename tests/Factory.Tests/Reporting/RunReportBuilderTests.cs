@@ -40,9 +40,34 @@ public sealed class RunReportBuilderTests
         Assert.Equal(new BuildAttemptsLeader("b", 3, "build_budget_exhausted"), report.MostBuildAttempts);
         Assert.Equal(1, report.Outcomes["approved"]);
         Assert.Equal(1, report.Outcomes["build_budget_exhausted"]);
-        Assert.Contains("| build | 4 | 400 | 800 | 80 | 40 | 0 | 2 | 0 % (0) |", MarkdownReportRenderer.Render(report));
+        Assert.Contains("| build | 4 | 400 | 800 | - | - | 80 | 40 | 0 | 2 | 0 % (0) |", MarkdownReportRenderer.Render(report));
         using var json = JsonDocument.Parse(JsonReportRenderer.Render(report));
         Assert.Equal("validate", json.RootElement.GetProperty("flakiest_stage").GetString());
+    }
+
+    [Fact]
+    public void Cpu_ms_is_summed_and_averaged_per_stage_over_the_attempts_that_recorded_it_in_markdown_and_json()
+    {
+        var runs = new[]
+        {
+            Run("a", Final("approved", 1),
+                Attempt("validate", 900, 0, 0) with { CpuMs = 1200 }, Attempt("test", 2000, 0, 0) with { CpuMs = 1500 }),
+            Run("b", Final("approved", 1),
+                Attempt("validate", 800, 0, 0) with { CpuMs = 600 }, Attempt("validate", 800, 0, 0, attempt: 2), Attempt("plan", 100, 10, 5)),
+        };
+
+        var report = RunReportBuilder.FromRuns("runs", runs);
+
+        var validate = report.Stages.Single(s => s.Stage == "validate");
+        Assert.Equal((1800L, 2, 900L), (validate.CpuMs, validate.CpuAttempts, validate.MeanCpuMs));
+        Assert.Null(report.Stages.Single(s => s.Stage == "plan").CpuMs);
+        Assert.Contains("| validate | 3 | 800 | 900 | 1800 | 900 |", MarkdownReportRenderer.Render(report));
+        Assert.Contains("| plan | 1 | 100 | 100 | - | - |", MarkdownReportRenderer.Render(report));
+        using var json = JsonDocument.Parse(JsonReportRenderer.Render(report));
+        var stages = json.RootElement.GetProperty("stages").EnumerateArray().ToDictionary(s => s.GetProperty("stage").GetString()!);
+        Assert.Equal(1800, stages["validate"].GetProperty("cpu_ms").GetInt64());
+        Assert.Equal(1500, stages["test"].GetProperty("mean_cpu_ms").GetInt64());
+        Assert.Equal(JsonValueKind.Null, stages["plan"].GetProperty("cpu_ms").ValueKind);
     }
 
     [Fact]

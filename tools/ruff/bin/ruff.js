@@ -11,6 +11,11 @@
 // --extend-ignore, --line-length, --target-version, --preview, --output-format (concise, full, json, json-lines,
 // grouped, github, pylint), --exit-zero, --config, paths. Options that would write files (--fix, --add-noqa, --watch)
 // are refused: the gates never change the code they judge.
+// `ruff.js --serve` is the same command as a long-lived process (Factory keeps one, so the module is compiled once):
+// it reads one JSON request a line on stdin, {cwd, argv, files, dirs, answered}, lints the file tree the request carries
+// (it reads nothing from disk but its own modules) and answers one JSON line, {exitCode, stdout, stderr}, exactly what
+// `ruff <argv>` run in cwd over those files would have printed; {fallback} when the request lacks something the command
+// needs (a file outside the tree, a file whose content was not sent), so the caller runs ruff the ordinary way instead.
 // The flags in the first line keep V8 on its baseline WebAssembly compiler: optimising ruff's large module costs about
 // 3 s of CPU per run and gains nothing for a run this short (measured with the GateCostBenchmarks).
 "use strict";
@@ -46,17 +51,22 @@ const REFUSED = new Set(["--fix", "--unsafe-fixes", "--add-noqa", "--watch", "-w
 
 class UsageError extends Error {}
 
-function main(argv) {
+// Thrown by a served request's file tree when the command needs something the request did not carry.
+class NeedsFilesystem extends Error {}
+
+// What the command reads the project through: the disk, or a served request's file tree.
+let io = fs;
+
+function main(argv, cwd, write) {
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V" || argv[0] === "version")) {
     const { Workspace } = loadRuff();
-    process.stdout.write(`ruff ${Workspace.version()} (wasm)\n`);
+    write(`ruff ${Workspace.version()} (wasm)\n`);
     return 0;
   }
   if (argv[0] !== "check") {
     throw new UsageError("only `ruff check [options] [paths]` and `ruff --version` are supported by this wrapper");
   }
-  const cli = parseArguments(argv.slice(1));
-  const cwd = process.cwd();
+  const cli = parseArguments(argv.slice(1), cwd);
   const config = cli.isolated ? { ruff: {}, source: "(--isolated)", root: cwd } : loadConfig(cli.configFile, cwd);
   for (const override of cli.inlineConfig) {
     mergeDeep(config.ruff, parseToml(override, "--config"));
@@ -78,26 +88,20 @@ function main(argv) {
   const files = [];
   for (const target of cli.paths.length > 0 ? cli.paths : ["."]) {
     const full = path.resolve(cwd, target);
-    if (!fs.existsSync(full)) {
+    if (!io.existsSync(full)) {
       throw new UsageError(`${target}: No such file or directory (os error 2)`);
     }
     collect(full, config.root, excludes, files, true);
   }
   files.sort();
 
-  const { Workspace, PositionEncoding } = loadRuff();
-  let workspace;
-  try {
-    workspace = new Workspace(settings, PositionEncoding.Utf32);
-  } catch (error) {
-    throw new UsageError(`invalid ruff settings in ${config.source}: ${error}`);
-  }
+  const workspace = workspaceFor(settings, config.source);
 
   const findings = [];
   for (const file of files) {
     const display = path.relative(cwd, file) || path.basename(file);
     const ignored = ignoredCodes(path.relative(config.root, file), perFileIgnores);
-    const source = fs.readFileSync(file, "utf8");
+    const source = io.readFileSync(file, "utf8");
     for (const d of workspace.check(source)) {
       if (d.code && ignored.some((prefix) => prefix === "ALL" || d.code.startsWith(prefix))) {
         continue;
@@ -106,16 +110,37 @@ function main(argv) {
     }
   }
 
-  process.stdout.write(render(findings, cli.outputFormat));
+  write(render(findings, cli.outputFormat));
   if (!cli.quiet && !["json", "json-lines", "github"].includes(cli.outputFormat)) {
-    process.stdout.write(findings.length > 0
+    write(findings.length > 0
       ? `Found ${findings.length} error${findings.length === 1 ? "" : "s"}.\n`
       : "All checks passed!\n");
   }
   return findings.length > 0 && !cli.exitZero ? 1 : 0;
 }
 
-function parseArguments(args) {
+// One Workspace per distinct settings (a served process sees the same few projects again and again).
+const workspaces = new Map();
+
+function workspaceFor(settings, source) {
+  const key = JSON.stringify(settings);
+  let workspace = workspaces.get(key);
+  if (workspace === undefined) {
+    const { Workspace, PositionEncoding } = loadRuff();
+    try {
+      workspace = new Workspace(settings, PositionEncoding.Utf32);
+    } catch (error) {
+      throw new UsageError(`invalid ruff settings in ${source}: ${error}`);
+    }
+    if (workspaces.size >= 16) {
+      workspaces.clear();
+    }
+    workspaces.set(key, workspace);
+  }
+  return workspace;
+}
+
+function parseArguments(args, cwd) {
   const cli = { paths: [], select: null, extendSelect: [], ignore: [], extendIgnore: [], outputFormat: "concise",
     exitZero: false, isolated: false, quiet: false, configFile: null, inlineConfig: [], lineLength: null,
     targetVersion: null, preview: null, exclude: null, extendExclude: [] };
@@ -136,7 +161,7 @@ function parseArguments(args) {
         }
         value = args[++i];
       }
-      applyOption(cli, arg, value);
+      applyOption(cli, arg, value, cwd);
     } else if (FLAGS.has(arg)) {
       if (arg === "--exit-zero" || arg === "-e") cli.exitZero = true;
       if (arg === "--isolated") cli.isolated = true;
@@ -152,7 +177,7 @@ function parseArguments(args) {
   return cli;
 }
 
-function applyOption(cli, name, value) {
+function applyOption(cli, name, value, cwd) {
   const list = () => value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
   switch (name) {
     case "--select": cli.select = list(); break;
@@ -171,7 +196,7 @@ function applyOption(cli, name, value) {
       break;
     case "--config":
       // As in native ruff: a path to a settings file, or an inline `KEY = VALUE` TOML override.
-      if (value.includes("=") && !fs.existsSync(value)) cli.inlineConfig.push(value);
+      if (value.includes("=") && !io.existsSync(path.resolve(cwd, value))) cli.inlineConfig.push(value);
       else cli.configFile = value;
       break;
     default: break; // Accepted for compatibility; they change nothing when nothing is fixed or cached.
@@ -221,7 +246,7 @@ function parseToml(text, source) {
 function loadConfig(explicit, start) {
   if (explicit) {
     const file = path.resolve(start, explicit);
-    if (!fs.existsSync(file)) {
+    if (!io.existsSync(file)) {
       throw new UsageError(`--config ${explicit}: No such file or directory`);
     }
     return withExtends(file, settingsOf(file));
@@ -229,7 +254,7 @@ function loadConfig(explicit, start) {
   for (let dir = start; ; dir = path.dirname(dir)) {
     for (const name of ["ruff.toml", ".ruff.toml", "pyproject.toml"]) {
       const file = path.join(dir, name);
-      if (fs.existsSync(file)) {
+      if (io.existsSync(file)) {
         const settings = settingsOf(file);
         if (settings !== null) {
           return withExtends(file, settings);
@@ -243,7 +268,7 @@ function loadConfig(explicit, start) {
 }
 
 function settingsOf(file) {
-  const parsed = parseToml(fs.readFileSync(file, "utf8"), file);
+  const parsed = parseToml(io.readFileSync(file, "utf8"), file);
   if (path.basename(file) !== "pyproject.toml") {
     return parsed;
   }
@@ -254,7 +279,7 @@ function withExtends(file, settings, depth = 0) {
   let ruff = settings;
   if (typeof settings.extend === "string" && depth < 10) {
     const baseFile = path.resolve(path.dirname(file), settings.extend.replace(/^~(?=\/)/, process.env.HOME || "~"));
-    if (!fs.existsSync(baseFile)) {
+    if (!io.existsSync(baseFile)) {
       throw new UsageError(`${file}: extend = "${settings.extend}": No such file or directory`);
     }
     const base = withExtends(baseFile, settingsOf(baseFile) || {}, depth + 1).ruff;
@@ -285,10 +310,10 @@ function firstPartyModules(config) {
   const names = new Set();
   for (const root of roots) {
     const folder = path.resolve(config.root, root);
-    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+    if (!io.existsSync(folder) || !io.statSync(folder).isDirectory()) {
       continue;
     }
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    for (const entry of io.readdirSync(folder, { withFileTypes: true })) {
       const name = entry.isDirectory() ? entry.name : entry.name.replace(/\.pyi?$/, "");
       if ((entry.isDirectory() || name !== entry.name) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !elsewhere.has(name)) {
         names.add(name);
@@ -327,9 +352,9 @@ function collect(full, root, excludes, files, explicit) {
   if (!explicit && excludes.some((pattern) => pattern.test(name) || pattern.test(relative))) {
     return;
   }
-  const stat = fs.statSync(full);
+  const stat = io.statSync(full);
   if (stat.isDirectory()) {
-    for (const entry of fs.readdirSync(full)) {
+    for (const entry of io.readdirSync(full)) {
       collect(path.join(full, entry), root, excludes, files, false);
     }
   } else if (explicit || full.endsWith(".py") || full.endsWith(".pyi")) {
@@ -436,9 +461,127 @@ function asArray(value) {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`ruff failed\n  Cause: ${error instanceof UsageError ? error.message : error.stack}\n`);
-  process.exitCode = 2;
+// ruff's own message for a command that cannot run, on stderr, with exit code 2.
+function failure(error) {
+  return `ruff failed\n  Cause: ${error instanceof UsageError ? error.message : error.stack}\n`;
+}
+
+// A served request's file tree: `files` maps absolute paths to their bytes in base64 (null: the file exists, its
+// bytes were not sent), `dirs` lists the folders. The tree below `cwd` is complete; above it, only the paths in `answered` are known
+// (present when in files or dirs, else absent); the folders in `opaque` (.git) exist but were not listed. Anything
+// else is a question the request cannot answer.
+function treeOf(request) {
+  // The bytes of each file as sent (base64), decoded as readFileSync(file, "utf8") decodes them.
+  const files = new Map(Object.entries(request.files).map(([p, bytes]) =>
+    [p, typeof bytes === "string" ? Buffer.from(bytes, "base64").toString("utf8") : null]));
+  const dirs = new Set(request.dirs);
+  const answered = new Set(request.answered || []);
+  const opaque = new Set(request.opaque || []);
+  const root = request.cwd;
+  const inOpaque = (p) => [...opaque].some((o) => p.startsWith(o + "/"));
+  const known = (p) => !inOpaque(p) && (p === root || p.startsWith(root + "/") || answered.has(p) || files.has(p) || dirs.has(p));
+  const ask = (p) => {
+    const full = path.resolve(root, p);
+    if (!known(full)) {
+      throw new NeedsFilesystem(`${full} is outside the request's tree`);
+    }
+    return full;
+  };
+  const children = new Map();
+  for (const p of [...dirs, ...files.keys()]) {
+    const parent = path.dirname(p);
+    if (parent !== p) {
+      if (!children.has(parent)) children.set(parent, []);
+      children.get(parent).push({ name: path.basename(p), dir: dirs.has(p) });
+    }
+  }
+  const entries = (folder) => children.get(folder) || [];
+  return {
+    existsSync: (p) => { const full = ask(p); return files.has(full) || dirs.has(full); },
+    readFileSync: (p) => {
+      const full = ask(p);
+      const text = files.get(full);
+      if (typeof text !== "string") {
+        throw new NeedsFilesystem(`the text of ${full} was not sent`);
+      }
+      return text;
+    },
+    statSync: (p) => {
+      const full = ask(p);
+      if (!files.has(full) && !dirs.has(full)) {
+        throw new UsageError(`${p}: No such file or directory (os error 2)`);
+      }
+      return { isDirectory: () => dirs.has(full) };
+    },
+    readdirSync: (p, options) => {
+      const full = ask(p);
+      if (opaque.has(full)) {
+        throw new NeedsFilesystem(`the content of ${full} was not sent`);
+      }
+      const list = entries(full);
+      return options && options.withFileTypes
+        ? list.map((e) => ({ name: e.name, isDirectory: () => e.dir }))
+        : list.map((e) => e.name);
+    },
+  };
+}
+
+// The long-lived mode: one request a line, one answer a line, until stdin closes. A request over `--max-request-bytes`
+// is refused unread (the caller bounds its requests the same way, so this only stops a runaway).
+function serve(maxRequestBytes) {
+  loadRuff(); // Compiles the module now, once, not in the first request.
+  require("smol-toml");
+  let buffered = "";
+  let discarding = false;
+  process.stdin.setEncoding("utf8");
+  process.stdin.on("data", (chunk) => {
+    buffered += chunk;
+    let newline;
+    while ((newline = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (discarding) {
+        discarding = false;
+        continue;
+      }
+      process.stdout.write(JSON.stringify(answer(line)) + "\n");
+    }
+    if (buffered.length > maxRequestBytes) {
+      buffered = "";
+      discarding = true;
+      process.stdout.write(JSON.stringify({ fallback: `the request is larger than ${maxRequestBytes} bytes` }) + "\n");
+    }
+  });
+}
+
+function answer(line) {
+  let request;
+  try {
+    request = JSON.parse(line);
+  } catch (error) {
+    return { fallback: `unreadable request: ${error.message}` };
+  }
+  let stdout = "";
+  io = treeOf(request);
+  try {
+    const exitCode = main(request.argv, request.cwd, (text) => { stdout += text; });
+    return { exitCode, stdout, stderr: "" };
+  } catch (error) {
+    return error instanceof NeedsFilesystem ? { fallback: error.message } : { exitCode: 2, stdout, stderr: failure(error) };
+  } finally {
+    io = fs;
+  }
+}
+
+const serveAt = process.argv.indexOf("--serve");
+if (serveAt === 2) {
+  const limit = process.argv[3] === "--max-request-bytes" ? Number.parseInt(process.argv[4], 10) : 16 * 1024 * 1024;
+  serve(limit);
+} else {
+  try {
+    process.exitCode = main(process.argv.slice(2), process.cwd(), (text) => process.stdout.write(text));
+  } catch (error) {
+    process.stderr.write(failure(error));
+    process.exitCode = 2;
+  }
 }

@@ -48,7 +48,7 @@ internal sealed record ReportModel(
         foreach (var a in trace.Attempts)
         {
             var start = origin is { } o && a.Started is { } s ? (s - o).TotalMilliseconds : cursor;
-            attempts.Add(new Attempt(a.Stage, a.Attempt, Math.Max(0, start), a.Ms, a.EvalOk, a.Retries, a.TokensIn + a.TokensOut, a.Model, a.PromptBytes));
+            attempts.Add(new Attempt(a.Stage, a.Attempt, Math.Max(0, start), a.Ms, a.CpuMs, a.EvalOk, a.Retries, a.TokensIn + a.TokensOut, a.Model, a.PromptBytes));
             cursor = Math.Max(cursor, start + a.Ms);
         }
 
@@ -73,12 +73,16 @@ internal sealed record ReportModel(
         [property: JsonPropertyName("approved")] int Approved,
         [property: JsonPropertyName("seconds")] double Seconds);
 
-    /// <summary>One stage attempt: <c>start</c> is ms from the run's start; <c>promptBytes</c> is BUILD's prompt size, or null.</summary>
+    /// <summary>
+    /// One stage attempt: <c>start</c> is ms from the run's start; <c>cpuMs</c> the CPU of the processes it ran (null in
+    /// older traces); <c>promptBytes</c> is BUILD's prompt size, or null.
+    /// </summary>
     internal sealed record Attempt(
         [property: JsonPropertyName("stage")] string Stage,
         [property: JsonPropertyName("attempt")] int Number,
         [property: JsonPropertyName("start")] double Start,
         [property: JsonPropertyName("ms")] long Ms,
+        [property: JsonPropertyName("cpuMs")] long? CpuMs,
         [property: JsonPropertyName("ok")] bool Ok,
         [property: JsonPropertyName("retries")] int Retries,
         [property: JsonPropertyName("tokens")] long Tokens,

@@ -32,6 +32,7 @@ public sealed class HtmlReportBrowserTests
         Assert.Equal(6, stages);
         Assert.Equal(stages, Count(Chart(dom, "latency-chart"), "<rect class=\"box\""));
         Assert.Equal(attempts, Count(Chart(dom, "latency-chart"), "<circle class=\"dot( failed)?\""));
+        Assert.Equal(stages, Count(Chart(dom, "latency-chart"), "class=\"muted cpu\""));
         Assert.Equal(traces.Count, Count(Chart(dom, "timeline-chart"), "<g class=\"run-row\""));
         Assert.Equal(attempts, Count(Chart(dom, "timeline-chart"), "<rect class=\"attempt( failed)?\""));
         Assert.Equal(traces.Sum(r => r.Attempts.Count(a => !a.EvalOk)), Count(Chart(dom, "timeline-chart"), "<rect class=\"attempt failed\""));

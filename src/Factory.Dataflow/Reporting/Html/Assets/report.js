@@ -135,17 +135,27 @@
         // A fixed vertical spread so overlapping attempts stay visible, the same on every render.
         var dy = ((i * 7) % 17) - 8;
         tooltip(el('circle', { 'class': a.ok ? 'dot' : 'dot failed', cx: x(a.ms), cy: y + dy, r: 3, fill: color }, g),
-          a.run + ' ' + stage + ' #' + a.attempt + ': ' + fmtMs(a.ms) + (a.ok ? '' : ' (eval failed)'));
+          a.run + ' ' + stage + ' #' + a.attempt + ': ' + fmtMs(a.ms) + cpuNote(a.cpuMs) + (a.ok ? '' : ' (eval failed)'));
       });
-      el('text', { x: WIDTH - right + 12, y: y + 4, 'class': 'muted' }, g, 'median ' + fmtMs(med) + ' \u00b7 n=' + sorted.length);
+      el('text', { x: WIDTH - right + 12, y: y - 2, 'class': 'muted' }, g, 'median ' + fmtMs(med) + ' \u00b7 n=' + sorted.length);
+      var cpu = values.filter(function (a) { return a.cpuMs !== null && a.cpuMs !== undefined; });
+      if (cpu.length > 0) {
+        var meanCpu = cpu.reduce(function (sum, a) { return sum + a.cpuMs; }, 0) / cpu.length;
+        el('text', { x: WIDTH - right + 12, y: y + 12, 'class': 'muted cpu' }, g, 'cpu ' + fmtMs(meanCpu) + ' per attempt');
+      }
     });
+  }
+
+  // The CPU of the processes an attempt ran (tools, git), beside its wall time; nothing for traces without it.
+  function cpuNote(cpuMs) {
+    return cpuMs === null || cpuMs === undefined ? '' : ' (cpu ' + fmtMs(cpuMs) + ')';
   }
 
   function attemptsOf(stage) {
     var list = [];
     data.runs.forEach(function (r) {
       r.attempts.forEach(function (a) {
-        if (a.stage === stage) { list.push({ run: r.id, ms: a.ms, ok: a.ok, attempt: a.attempt }); }
+        if (a.stage === stage) { list.push({ run: r.id, ms: a.ms, cpuMs: a.cpuMs, ok: a.ok, attempt: a.attempt }); }
       });
     });
     return list;
@@ -200,7 +210,7 @@
           'class': a.ok ? 'attempt' : 'attempt failed', x: x(a.start), y: y + 3, width: Math.max(x(a.start + a.ms) - x(a.start), 1.5),
           height: rowH - 6, fill: a.ok ? color : 'url(#hatch-' + i + ')', stroke: color, rx: 2
         }, g);
-        tooltip(bar, r.id + ' \u00b7 ' + a.stage + ' #' + a.attempt + ': ' + fmtMs(a.ms) + (a.ok ? '' : ' (eval failed)') +
+        tooltip(bar, r.id + ' \u00b7 ' + a.stage + ' #' + a.attempt + ': ' + fmtMs(a.ms) + cpuNote(a.cpuMs) + (a.ok ? '' : ' (eval failed)') +
           (a.retries ? ', ' + a.retries + ' retries' : '') + (a.promptBytes ? ', prompt ' + a.promptBytes.toLocaleString('en-US') + ' bytes' : '') +
           (a.model ? ' \u00b7 ' + a.model : ''));
       });
