@@ -3,45 +3,14 @@ using System.Runtime.InteropServices;
 namespace Factory.Dataflow.Sandbox;
 
 /// <summary>
-/// The few libc calls .NET has no API for: the process's user ids, file owners and link counts (statx, whose layout is
-/// the same on every architecture), lchown, and tmpfs mounts for scratch folders.
+/// The few libc calls .NET has no API for: the process's user ids, lchown, and tmpfs mounts for scratch folders (an
+/// entry's owner and link count come from <see cref="Workspace.LinuxCalls.StatusOf"/>).
 /// </summary>
 internal static partial class LibC
 {
-    private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxBasicStats = 0x7ff;
-    private const int StatxBufferSize = 256;
-
-    public const uint FileTypeMask = 0xF000;
-    public const uint Directory = 0x4000;
-    public const uint RegularFile = 0x8000;
-    public const uint SymbolicLink = 0xA000;
-
     public static uint EffectiveUserId => geteuid();
 
     public static uint EffectiveGroupId => getegid();
-
-    /// <summary>The entry itself (a link is not followed); null when it does not exist.</summary>
-    public static FileStatus? StatusOf(string path)
-    {
-        var buffer = new byte[StatxBufferSize];
-        if (statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            return errno == 2 ? null : throw new IOException($"statx {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
-        }
-
-        // struct statx: u32 mask, u32 blksize, u64 attributes, u32 nlink, u32 uid, u32 gid, u16 mode, ..., then at 136
-        // u32 dev_major and u32 dev_minor.
-        var span = buffer.AsSpan();
-        return new FileStatus(
-            LinkCount: MemoryMarshal.Read<uint>(span[16..]),
-            UserId: MemoryMarshal.Read<uint>(span[20..]),
-            GroupId: MemoryMarshal.Read<uint>(span[24..]),
-            Mode: MemoryMarshal.Read<ushort>(span[28..]),
-            Device: ((ulong)MemoryMarshal.Read<uint>(span[136..]) << 32) | MemoryMarshal.Read<uint>(span[140..]));
-    }
 
     /// <summary>Changes the owner of the entry itself, never what a link points to.</summary>
     public static void ChangeOwner(string path, uint userId, uint groupId)
@@ -83,9 +52,6 @@ internal static partial class LibC
     private static partial uint getegid();
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int statx(int directoryFd, string path, int flags, uint mask, [Out] byte[] buffer);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int lchown(string path, uint owner, uint group);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -94,9 +60,4 @@ internal static partial class LibC
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int umount2(string target, int flags);
 
-    /// <summary>What <see cref="StatusOf"/> reads of one entry.</summary>
-    internal readonly record struct FileStatus(uint LinkCount, uint UserId, uint GroupId, ushort Mode, ulong Device)
-    {
-        public uint FileType => Mode & FileTypeMask;
-    }
 }

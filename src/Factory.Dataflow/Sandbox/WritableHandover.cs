@@ -1,3 +1,5 @@
+using Factory.Dataflow.Workspace;
+
 namespace Factory.Dataflow.Sandbox;
 
 /// <summary>
@@ -16,7 +18,7 @@ internal static class WritableHandover
         {
             Walk(root, (path, status) =>
             {
-                if (status.FileType == LibC.Directory || (status.FileType == LibC.RegularFile && status.LinkCount == 1))
+                if (status.FileType == FileStatus.Directory || (status.FileType == FileStatus.RegularFile && status.LinkCount == 1))
                 {
                     LibC.ChangeOwner(path, userId, groupId);
                 }
@@ -39,7 +41,7 @@ internal static class WritableHandover
 
                 // The kernel clears set-user-id on chown; set-group-id without group execute survives it. Neither may
                 // stay on a file the sandbox wrote and Factory now owns.
-                if (status.FileType == LibC.RegularFile && !OperatingSystem.IsWindows())
+                if (status.FileType == FileStatus.RegularFile && !OperatingSystem.IsWindows())
                 {
                     var mode = File.GetUnixFileMode(path);
                     if ((mode & (UnixFileMode.SetUser | UnixFileMode.SetGroup)) != 0)
@@ -51,30 +53,30 @@ internal static class WritableHandover
         }
     }
 
-    private static void Walk(string root, Action<string, LibC.FileStatus> visit)
+    private static void Walk(string root, Action<string, FileStatus> visit)
     {
-        if (LibC.StatusOf(root) is not { } top)
+        if (LinuxCalls.StatusOf(root) is not { } top)
         {
             return;
         }
 
-        if (top.FileType == LibC.SymbolicLink)
+        if (top.FileType == FileStatus.SymbolicLink)
         {
             throw new GateEnvironmentException($"The sandbox's writable path {root} is a symbolic link; pass the folder it points to.");
         }
 
-        var pending = new Stack<(string Path, LibC.FileStatus Status)>([(root, top)]);
+        var pending = new Stack<(string Path, FileStatus Status)>([(root, top)]);
         while (pending.TryPop(out var entry))
         {
             visit(entry.Path, entry.Status);
-            if (entry.Status.FileType != LibC.Directory)
+            if (entry.Status.FileType != FileStatus.Directory)
             {
                 continue;
             }
 
             foreach (var child in Directory.EnumerateFileSystemEntries(entry.Path))
             {
-                if (LibC.StatusOf(child) is { } status && status.Device == top.Device)
+                if (LinuxCalls.StatusOf(child) is { } status && status.Device == top.Device)
                 {
                     pending.Push((child, status));
                 }

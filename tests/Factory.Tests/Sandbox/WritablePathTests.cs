@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Workspace;
 using Xunit.Abstractions;
 
 namespace Factory.Tests.Sandbox;
@@ -100,7 +101,7 @@ public sealed class WritablePathTests(ITestOutputHelper output)
 
     private static (uint User, uint Group) Owner(string path)
     {
-        var status = LibC.StatusOf(path)!.Value;
+        var status = LinuxCalls.StatusOf(path)!.Value;
         return (status.UserId, status.GroupId);
     }
 }

@@ -11,9 +11,6 @@ namespace Factory.Dataflow.Workspace;
 /// </summary>
 internal sealed class ConfinedRoot : IDisposable
 {
-    private const uint TypeMask = 0xF000;
-    private const uint Folder = 0x4000;
-    private const uint Regular = 0x8000;
     private const ulong Confined = LinuxCalls.ResolveBeneath | LinuxCalls.ResolveNoMagicLinks;
 
     private ConfinedRoot(SafeFileHandle handle, string realPath)
@@ -42,7 +39,7 @@ internal sealed class ConfinedRoot : IDisposable
         }
 
         var handle = new SafeFileHandle(fd, ownsHandle: true);
-        if ((LinuxCalls.Status(handle).Mode & TypeMask) != Folder)
+        if ((LinuxCalls.Status(handle).Mode & FileStatus.FileTypeMask) != FileStatus.Directory)
         {
             handle.Dispose();
             throw new IOException($"The worktree {root} is not a folder.");
@@ -83,10 +80,10 @@ internal sealed class ConfinedRoot : IDisposable
                 throw new ConfinedPathException($"'{relative}' is a symbolic link; links are not written through.");
             }
 
-            var kind = (mode & TypeMask) switch
+            var kind = (mode & FileStatus.FileTypeMask) switch
             {
-                Folder => EntryKind.Folder,
-                Regular => EntryKind.File,
+                FileStatus.Directory => EntryKind.Folder,
+                FileStatus.RegularFile => EntryKind.File,
                 _ => EntryKind.Other,
             };
             return new ConfinedEntry(kind, resolved, size, mode & 0xFFF);
@@ -127,7 +124,7 @@ internal sealed class ConfinedRoot : IDisposable
 
         // Checked again on what was opened: the file may have been swapped between the two opens.
         var (mode, size) = LinuxCalls.Status(handle);
-        if ((mode & TypeMask) != Regular)
+        if ((mode & FileStatus.FileTypeMask) != FileStatus.RegularFile)
         {
             handle.Dispose();
             throw new ConfinedPathException($"'{relative}' is not a regular file; it is not read.");
@@ -150,7 +147,7 @@ internal sealed class ConfinedRoot : IDisposable
         }
 
         var handle = new SafeFileHandle(fd, ownsHandle: true);
-        if ((LinuxCalls.Status(handle).Mode & TypeMask) != Folder)
+        if ((LinuxCalls.Status(handle).Mode & FileStatus.FileTypeMask) != FileStatus.Directory)
         {
             handle.Dispose();
             throw new ConfinedPathException($"'{relative}' is not a folder.");

@@ -42,9 +42,8 @@ internal static partial class LinuxCalls
     public const int ELOOP = 40;
 
     private const long SysOpenat2 = 437; // the same number on every architecture (new system calls share one table)
-    private const uint StatxType = 0x1;
-    private const uint StatxMode = 0x2;
-    private const uint StatxSize = 0x200;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxBasicStats = 0x7ff; // type, mode, nlink, uid, gid, times, ino, size, blocks
     private const int StatxBufferSize = 256;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -72,15 +71,12 @@ internal static partial class LinuxCalls
     /// <summary>The type bits, permission bits and size of an open descriptor (statx with AT_EMPTY_PATH).</summary>
     public static (uint Mode, long Size) Status(SafeHandle handle)
     {
-        Span<byte> buffer = stackalloc byte[StatxBufferSize];
         var added = false;
         handle.DangerousAddRef(ref added);
         try
         {
-            if (Statx((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxType | StatxMode | StatxSize, ref MemoryMarshal.GetReference(buffer)) != 0)
-            {
-                throw Failure("statx", Marshal.GetLastPInvokeError());
-            }
+            var errno = Read((int)handle.DangerousGetHandle(), "", AtEmptyPath, out var status);
+            return errno == 0 ? (status.Mode, status.Size) : throw Failure("statx", errno);
         }
         finally
         {
@@ -89,11 +85,40 @@ internal static partial class LinuxCalls
                 handle.DangerousRelease();
             }
         }
+    }
 
-        // struct statx: stx_mode is a u16 at offset 28, stx_size a u64 at offset 40 (the layout is the same on every architecture).
-        var mode = BitConverter.ToUInt16(buffer[28..30]);
-        var size = BitConverter.ToInt64(buffer[40..48]);
-        return (mode, size);
+    /// <summary>The entry at <paramref name="path"/> itself (a link is not followed); null when it does not exist.</summary>
+    public static FileStatus? StatusOf(string path)
+    {
+        var errno = Read(AtFdCwd, path, AtSymlinkNoFollow, out var status);
+        return errno switch
+        {
+            0 => status,
+            ENOENT => null,
+            _ => throw new IOException($"statx {path}: {Marshal.GetPInvokeErrorMessage(errno)}"),
+        };
+    }
+
+    // One statx call and the one reading of its layout; 0, or the errno.
+    private static int Read(int directory, string path, int flags, out FileStatus status)
+    {
+        Span<byte> buffer = stackalloc byte[StatxBufferSize];
+        if (Statx(directory, path, flags, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            status = default;
+            return Marshal.GetLastPInvokeError();
+        }
+
+        // struct statx (the same layout on every architecture): u32 mask, u32 blksize, u64 attributes, u32 nlink at 16,
+        // u32 uid, u32 gid, u16 mode at 28, ..., u64 size at 40, ..., u32 dev_major and u32 dev_minor at 136.
+        status = new FileStatus(
+            LinkCount: MemoryMarshal.Read<uint>(buffer[16..]),
+            UserId: MemoryMarshal.Read<uint>(buffer[20..]),
+            GroupId: MemoryMarshal.Read<uint>(buffer[24..]),
+            Mode: MemoryMarshal.Read<ushort>(buffer[28..]),
+            Size: MemoryMarshal.Read<long>(buffer[40..]),
+            Device: ((ulong)MemoryMarshal.Read<uint>(buffer[136..]) << 32) | MemoryMarshal.Read<uint>(buffer[140..]));
+        return 0;
     }
 
     public static IOException Failure(string call, int errno) =>
