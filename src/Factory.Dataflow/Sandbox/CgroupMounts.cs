@@ -5,7 +5,11 @@ namespace Factory.Dataflow.Sandbox;
 /// /proc/self/cgroup. Handles cgroup v2 alone, v1 alone, and the hybrid layout (v1 controllers plus a v2 mount).
 /// </summary>
 internal sealed record CgroupMounts(
-    CgroupMounts.Hierarchy? V2, CgroupMounts.Hierarchy? V1Memory, CgroupMounts.Hierarchy? V1Pids, CgroupMounts.Hierarchy? V1Cpuacct = null)
+    CgroupMounts.Hierarchy? V2,
+    CgroupMounts.Hierarchy? V1Memory,
+    CgroupMounts.Hierarchy? V1Pids,
+    CgroupMounts.Hierarchy? V1Cpuacct = null,
+    CgroupMounts.Hierarchy? V1Cpu = null)
 {
     public static CgroupMounts Read()
     {
@@ -48,7 +52,7 @@ internal sealed record CgroupMounts(
             return mount.MountPoint is null || !paths.TryGetValue(controller, out var path) ? null : Hierarchy.From(mount.Root, mount.MountPoint, path);
         }
 
-        return new CgroupMounts(Find("cgroup2", ""), Find("cgroup", "memory"), Find("cgroup", "pids"), Find("cgroup", "cpuacct"));
+        return new CgroupMounts(Find("cgroup2", ""), Find("cgroup", "memory"), Find("cgroup", "pids"), Find("cgroup", "cpuacct"), Find("cgroup", "cpu"));
     }
 
     // mountinfo escapes space, tab, newline and backslash as octal.

@@ -7,7 +7,8 @@ namespace Factory.Dataflow.Sandbox;
 /// when its memory and pids controllers can be used there, else in the v1 memory and pids hierarchies. Whatever cannot
 /// be written falls back to resource limits per process, and <see cref="Memory"/> and <see cref="Processes"/> say which.
 /// The same group counts the CPU time of every process of the run (v2's cpu.stat, or v1's cpuacct hierarchy when it is
-/// mounted): <see cref="MeasuresCpu"/>.
+/// mounted): <see cref="MeasuresCpu"/>, and, where a CPU controller can be used, holds the run to its CPU quota:
+/// <see cref="CpuShare"/>.
 /// </summary>
 internal sealed class CgroupSupport
 {
@@ -18,9 +19,18 @@ internal sealed class CgroupSupport
     private readonly string? _memoryParent;
     private readonly string? _pidsParent;
     private readonly string? _cpuacctParent;
+    private readonly string? _cpuParent;
+    private readonly bool _v2Cpu;
 
-    private CgroupSupport(string? v2Parent, string? memoryParent, string? pidsParent, string? cpuacctParent, IReadOnlyList<string> notes)
+    /// <summary>The CPU bandwidth period the quota is a share of (the kernel's default): short, so a throttled run resumes quickly.</summary>
+    private const long QuotaPeriodMicroseconds = 100_000;
+
+    private CgroupSupport(
+        string? v2Parent, string? memoryParent, string? pidsParent, string? cpuacctParent, IReadOnlyList<string> notes,
+        string? cpuParent = null, bool v2Cpu = false)
     {
+        _cpuParent = cpuParent;
+        _v2Cpu = v2Cpu;
         _v2Parent = v2Parent;
         _memoryParent = memoryParent;
         _pidsParent = pidsParent;
@@ -39,6 +49,10 @@ internal sealed class CgroupSupport
     /// <summary>True when a run's cgroup counts the CPU time of its processes (v2, or v1 with a writable cpuacct hierarchy).</summary>
     public bool MeasuresCpu => _v2Parent is not null || _cpuacctParent is not null;
 
+    /// <summary>What can hold a run to a CPU quota (a cgroup CPU controller), or null when nothing can.</summary>
+    public BoundMechanism? CpuShare =>
+        _v2Parent is not null ? (_v2Cpu ? BoundMechanism.CgroupV2 : null) : _cpuParent is not null ? BoundMechanism.CgroupV1 : null;
+
     /// <summary>Why a cgroup could not be used, one line per attempt (empty when both bounds use cgroups).</summary>
     public IReadOnlyList<string> Notes { get; }
 
@@ -55,29 +69,34 @@ internal sealed class CgroupSupport
         if (mounts.V2 is { } v2 && TryV2(v2, notes) is { } v2Parent)
         {
             SweepStale(v2Parent);
-            return new CgroupSupport(v2Parent, null, null, null, notes);
+            return new CgroupSupport(v2Parent, null, null, null, notes, v2Cpu: TryV2Cpu(v2Parent, notes));
         }
 
         var memory = mounts.V1Memory is { } m ? TryV1(m, "memory", "memory.limit_in_bytes", notes) : null;
         var pids = mounts.V1Pids is { } p ? TryV1(p, "pids", "pids.max", notes) : null;
         var cpuacct = mounts.V1Cpuacct is { } c ? TryV1(c, "cpuacct", "cpuacct.usage", notes) : null;
+        var cpu = mounts.V1Cpu is { } q ? TryV1(q, "cpu", "cpu.cfs_quota_us", notes) : null;
         if (mounts.V1Memory is null && mounts.V2 is null)
         {
             notes.Add("no cgroup file system is mounted");
         }
 
-        foreach (var parent in new[] { memory, pids, cpuacct }.OfType<string>())
+        foreach (var parent in new[] { memory, pids, cpuacct, cpu }.OfType<string>().Distinct(StringComparer.Ordinal))
         {
             SweepStale(parent);
         }
 
-        return new CgroupSupport(null, memory, pids, cpuacct, notes);
+        return new CgroupSupport(null, memory, pids, cpuacct, notes, cpuParent: cpu);
     }
 
     /// <summary>Makes this run's cgroup(s) with the bounds written; the caller joins them before bubblewrap starts.</summary>
     /// <exception cref="GateEnvironmentException">A cgroup that was usable at start cannot be made now.</exception>
-    public SandboxCgroup Create(long memoryBytes, int maxProcesses)
+    /// <param name="memoryBytes">The memory bound of the whole run.</param>
+    /// <param name="maxProcesses">The process and thread bound of the whole run.</param>
+    /// <param name="cpuCores">The CPU quota in cores; 0 for none (ignored where <see cref="CpuShare"/> is null).</param>
+    public SandboxCgroup Create(long memoryBytes, int maxProcesses, double cpuCores = 0)
     {
+        var quota = cpuCores > 0 ? Math.Max(1_000, (long)Math.Round(cpuCores * QuotaPeriodMicroseconds)) : 0;
         var name = $"{GroupPrefix}{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}";
         var group = new SandboxCgroup();
         try
@@ -89,6 +108,11 @@ internal sealed class CgroupSupport
                 WriteIfPresent(folder, "memory.swap.max", 0);
                 WriteIfPresent(folder, "memory.oom.group", 1); // An out-of-memory kill ends the whole sandbox, not one process.
                 Write(folder, "pids.max", maxProcesses);
+                if (quota > 0 && _v2Cpu)
+                {
+                    File.WriteAllText(Path.Combine(folder, "cpu.max"), FormattableString.Invariant($"{quota} {QuotaPeriodMicroseconds}"));
+                }
+
                 return group;
             }
 
@@ -105,9 +129,22 @@ internal sealed class CgroupSupport
                 Write(folder, "pids.max", maxProcesses);
             }
 
+            // cpu and cpuacct are often one hierarchy ("cpu,cpuacct"): then one folder both holds the quota and counts.
+            var quotaFolder = quota > 0 && _cpuParent is not null ? Path.Combine(_cpuParent, name) : null;
             if (_cpuacctParent is not null)
             {
                 group.Add(Path.Combine(_cpuacctParent, name), null, null, SandboxCgroup.CpuacctUsageV1);
+            }
+
+            if (quotaFolder is not null)
+            {
+                if (_cpuParent != _cpuacctParent)
+                {
+                    group.Add(quotaFolder, null, null);
+                }
+
+                Write(quotaFolder, "cpu.cfs_period_us", QuotaPeriodMicroseconds);
+                Write(quotaFolder, "cpu.cfs_quota_us", quota);
             }
 
             return group;
@@ -145,6 +182,31 @@ internal sealed class CgroupSupport
         }
 
         return Probe(own, "memory.max", notes) ? own : null;
+    }
+
+    /// <summary>Enables v2's cpu controller below Factory's folder, when the machine offers it; the quota is optional.</summary>
+    private static bool TryV2Cpu(string own, List<string> notes)
+    {
+        if (!ReadWords(Path.Combine(own, "cgroup.controllers")).Contains("cpu"))
+        {
+            notes.Add($"cgroup v2 at {own} offers no cpu controller: no CPU quota per sandbox");
+            return false;
+        }
+
+        if (!ReadWords(Path.Combine(own, "cgroup.subtree_control")).Contains("cpu"))
+        {
+            try
+            {
+                File.WriteAllText(Path.Combine(own, "cgroup.subtree_control"), "+cpu");
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                notes.Add($"cgroup v2: cannot delegate cpu below {own} ({exception.Message}): no CPU quota per sandbox");
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string? TryV1(CgroupMounts.Hierarchy hierarchy, string controller, string limitFile, List<string> notes)

@@ -14,18 +14,23 @@ namespace Factory.Dataflow.Sandbox;
 /// True when <see cref="SandboxedRunner.CreateScratchFolder"/> gives a size-bounded tmpfs (RAM, bounded by
 /// <see cref="SandboxOptions.ScratchSizeBytes"/>); false when it gives a plain folder on the host disk.
 /// </param>
+/// <param name="CpuShare">
+/// What enforces <see cref="SandboxOptions.CpuCores"/> (a cgroup's CPU bandwidth quota), or null when no quota is set
+/// (asked for none, or the machine offers no CPU controller): then a sandbox may keep every core busy until its timeout.
+/// </param>
 public sealed record SandboxLayers(
     SandboxIdentityMode Identity,
     bool UserNamespace,
     bool Seccomp,
     BoundMechanism Memory,
     BoundMechanism Processes,
-    bool ScratchOnTmpfs)
+    bool ScratchOnTmpfs,
+    BoundMechanism? CpuShare = null)
 {
     /// <summary>One line for logs and traces, e.g. <c>identity=DroppedFromRoot userns=yes seccomp=yes memory=CgroupV1 ...</c>.</summary>
     public override string ToString() =>
         $"identity={Identity} userns={YesNo(UserNamespace)} seccomp={YesNo(Seccomp)} memory={Memory} processes={Processes} " +
-        $"scratch={(ScratchOnTmpfs ? "tmpfs" : "host-disk")}";
+        $"scratch={(ScratchOnTmpfs ? "tmpfs" : "host-disk")} cpu-share={(CpuShare is { } share ? share.ToString() : "none")}";
 
     private static string YesNo(bool value) => value ? "yes" : "no";
 }

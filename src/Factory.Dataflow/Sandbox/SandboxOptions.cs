@@ -60,6 +60,15 @@ public sealed class SandboxOptions
     /// <value>Defaults to 120 seconds.</value>
     public TimeSpan CpuTimeLimit { get; set; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// The most cores the sandbox's processes may keep busy together, as a CPU bandwidth quota of the run's cgroup
+    /// (v2 <c>cpu.max</c>, v1 <c>cpu.cfs_quota_us</c> over a 100 ms period): a change whose tests spin in many processes
+    /// slows itself down, not the other requests on the machine. 0 sets no quota. Where the machine offers no CPU
+    /// controller the quota is not set and <see cref="SandboxLayers.CpuShare"/> says so.
+    /// </summary>
+    /// <value>Defaults to 1 core: the tools themselves (ruff, mypy, pytest) use one at a time.</value>
+    public double CpuCores { get; set; } = 1.0;
+
     /// <summary>The largest file a sandboxed process may write (RLIMIT_FSIZE), on any writable path, /tmp included.</summary>
     /// <value>Defaults to 256 MiB.</value>
     public long MaxFileSizeBytes { get; set; } = 256L * 1024 * 1024;
@@ -171,6 +180,7 @@ public sealed class SandboxOptions
             MemoryLimitBytes = MemoryLimitBytes,
             MaxProcesses = MaxProcesses,
             CpuTimeLimit = CpuTimeLimit,
+            CpuCores = CpuCores,
             MaxFileSizeBytes = MaxFileSizeBytes,
             MaxOpenFiles = MaxOpenFiles,
             TmpSizeBytes = TmpSizeBytes,
@@ -203,6 +213,12 @@ public sealed class SandboxOptions
         if (CpuTimeLimit < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentException($"SandboxOptions.CpuTimeLimit must be at least 1 second, not {CpuTimeLimit}.");
+        }
+
+        // Below a hundredth of a core the kernel's minimum quota (1 ms per period) is near and the tools cannot start.
+        if (CpuCores != 0 && !(CpuCores >= 0.01 && CpuCores <= 1024))
+        {
+            throw new ArgumentException($"SandboxOptions.CpuCores must be 0 (no quota) or between 0.01 and 1024 cores, not {CpuCores}.");
         }
 
         // Below 1000 are system accounts; keeping the range under 2^31 avoids tools that treat ids as signed.

@@ -93,10 +93,11 @@ public sealed partial class SandboxedRunner
             WritableHandover.GiveTo(writable, identity.UserId, identity.GroupId);
         }
 
-        if (Layers!.Memory != BoundMechanism.ResourceLimit || Layers.Processes != BoundMechanism.ResourceLimit || _cgroups!.MeasuresCpu)
+        if (Layers!.Memory != BoundMechanism.ResourceLimit || Layers.Processes != BoundMechanism.ResourceLimit || Layers.CpuShare is not null ||
+            _cgroups!.MeasuresCpu)
         {
             // bubblewrap's own two processes (outside the PID namespace and its init) are in the group too.
-            cgroup = _cgroups!.Create(_options.MemoryLimitBytes, _options.MaxProcesses + 2);
+            cgroup = _cgroups!.Create(_options.MemoryLimitBytes, _options.MaxProcesses + 2, Layers.CpuShare is null ? 0 : _options.CpuCores);
         }
 
         var plan = new SandboxLauncher.Plan(

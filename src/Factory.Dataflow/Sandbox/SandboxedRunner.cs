@@ -77,10 +77,18 @@ public sealed partial class SandboxedRunner
             Seccomp: _seccomp is not null,
             _cgroups.Memory,
             _cgroups.Processes,
-            ScratchOnTmpfs: _mode == SandboxIdentityMode.DroppedFromRoot);
+            ScratchOnTmpfs: _mode == SandboxIdentityMode.DroppedFromRoot,
+            CpuShare: _options.CpuCores > 0 ? _cgroups.CpuShare : null);
         if (_logger.IsEnabled(LogLevel.Information))
         {
             _logger.LogInformation("Sandbox layers: {Layers}", Layers);
+        }
+
+        if (_options.CpuCores > 0 && Layers.CpuShare is null)
+        {
+            _logger.LogWarning(
+                "No CPU quota for the sandbox (SandboxOptions.CpuCores = {Cores}): {Why}. A sandbox may keep every core busy until its timeout.",
+                _options.CpuCores, string.Join("; ", _cgroups.Notes));
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class PrivilegeTests(ITestOutputHelper output)
 
         // Its own user namespace, mapping only its own id (this kernel allows unprivileged user namespaces).
         Assert.Equal($"['{uid}', '{uid}', '1']", status["uid_map"]);
-        Assert.Equal(new SandboxLayers(SandboxIdentityMode.DroppedFromRoot, true, true, result.Layers!.Memory, result.Layers.Processes, true), result.Layers);
+        Assert.Equal(new SandboxLayers(SandboxIdentityMode.DroppedFromRoot, true, true, result.Layers!.Memory, result.Layers.Processes, true, result.Layers.CpuShare), result.Layers);
     }
 
     [Fact(Timeout = 120_000)]

@@ -13,6 +13,9 @@ public sealed class SandboxOptionsTests
         { "MemoryLimitBytes", o => o.MemoryLimitBytes = 1024 },
         { "MaxProcesses", o => o.MaxProcesses = 2 },
         { "CpuTimeLimit", o => o.CpuTimeLimit = TimeSpan.FromMilliseconds(10) },
+        { "CpuCores", o => o.CpuCores = -1 },
+        { "CpuCores", o => o.CpuCores = 0.001 },
+        { "CpuCores", o => o.CpuCores = double.NaN },
         { "MaxFileSizeBytes", o => o.MaxFileSizeBytes = 0 },
         { "MaxOpenFiles", o => o.MaxOpenFiles = 3 },
         { "TmpSizeBytes", o => o.TmpSizeBytes = -1 },
@@ -46,9 +49,12 @@ public sealed class SandboxOptionsTests
             UserNamespace = SandboxRequirement.Required, Seccomp = SandboxRequirement.IfAvailable, Cgroups = SandboxRequirement.Off,
         };
 
+        options.CpuCores = 0.5;
         var copy = options.ValidateAndCopy();
         options.MaxProcesses = 1;
+        options.CpuCores = 2;
 
+        Assert.Equal(0.5, copy.CpuCores);
         Assert.Equal(
             (1L << 30, 64, TimeSpan.FromSeconds(9), 1L << 21, 99, 1L << 22, 1L << 23, 5000u, 3),
             (copy.MemoryLimitBytes, copy.MaxProcesses, copy.CpuTimeLimit, copy.MaxFileSizeBytes, copy.MaxOpenFiles, copy.TmpSizeBytes,
@@ -65,6 +71,7 @@ public sealed class SandboxOptionsTests
             ["Factory:Sandbox:MemoryLimitBytes"] = "536870912",
             ["Factory:Sandbox:MaxProcesses"] = "64",
             ["Factory:Sandbox:CpuTimeLimit"] = "00:00:30",
+            ["Factory:Sandbox:CpuCores"] = "0.5",
             ["Factory:Sandbox:MaxFileSizeBytes"] = "1048576",
             ["Factory:Sandbox:MaxOpenFiles"] = "256",
             ["Factory:Sandbox:TmpSizeBytes"] = "2097152",
@@ -88,5 +95,6 @@ public sealed class SandboxOptionsTests
         Assert.Equal(
             (SandboxRequirement.Required, SandboxRequirement.IfAvailable, SandboxRequirement.Off, "/usr/bin/python3.11"),
             (sandbox.UserNamespace, sandbox.Seccomp, sandbox.Cgroups, sandbox.LauncherInterpreter));
+        Assert.Equal(0.5, sandbox.CpuCores);
     }
 }

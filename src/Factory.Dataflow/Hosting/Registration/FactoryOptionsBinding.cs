@@ -34,6 +34,7 @@ internal static class FactoryOptionsBinding
         sandbox.MemoryLimitBytes = section.GetValue(nameof(sandbox.MemoryLimitBytes), sandbox.MemoryLimitBytes);
         sandbox.MaxProcesses = section.GetValue(nameof(sandbox.MaxProcesses), sandbox.MaxProcesses);
         sandbox.CpuTimeLimit = section.GetValue(nameof(sandbox.CpuTimeLimit), sandbox.CpuTimeLimit);
+        sandbox.CpuCores = section.GetValue(nameof(sandbox.CpuCores), sandbox.CpuCores);
         sandbox.MaxFileSizeBytes = section.GetValue(nameof(sandbox.MaxFileSizeBytes), sandbox.MaxFileSizeBytes);
         sandbox.MaxOpenFiles = section.GetValue(nameof(sandbox.MaxOpenFiles), sandbox.MaxOpenFiles);
         sandbox.TmpSizeBytes = section.GetValue(nameof(sandbox.TmpSizeBytes), sandbox.TmpSizeBytes);
