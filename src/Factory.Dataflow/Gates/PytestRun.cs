@@ -1,5 +1,6 @@
 using Factory.Dataflow.Gates.Baseline;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains.Python;
 
 namespace Factory.Dataflow.Gates;
 
@@ -61,7 +62,7 @@ internal static class PytestRun
         return new PytestResult(
             result,
             JunitReport.TryRead(junit),
-            coverage ? CoverageData.TryRead(coverageXml, root, config.IsTestFile) : null)
+            coverage ? CoverageData.TryRead(coverageXml, root, path => config.IsTestFile(path, PythonFiles.Instance)) : null)
         {
             TestsByFile = covering,
         };

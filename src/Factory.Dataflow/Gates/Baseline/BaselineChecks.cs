@@ -1,4 +1,5 @@
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains.Python;
 
 namespace Factory.Dataflow.Gates.Baseline;
 
@@ -130,14 +131,14 @@ internal static class BaselineChecks
     private static List<string> TestFilesIn(string root, IReadOnlyList<string> folders) =>
         [.. folders.Select(f => Path.Combine(root, f)).Where(Directory.Exists)
             .SelectMany(f => Directory.EnumerateFiles(f, "*.py", SearchOption.AllDirectories))
-            .Where(f => GateConfig.IsTestFileName(f))
+            .Where(PythonFiles.Instance.IsTestFileName)
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)];
 
     /// <summary>Folders holding test files, shallowest first, for the message that says where tests are.</summary>
     private static List<string> TestFoldersIn(string root) =>
         [.. Directory.EnumerateFiles(root, "*.py", SearchOption.AllDirectories)
-            .Where(f => GateConfig.IsTestFileName(f))
+            .Where(PythonFiles.Instance.IsTestFileName)
             .Select(f => Path.GetRelativePath(root, Path.GetDirectoryName(f)!).Replace('\\', '/'))
             .Where(f => !f.Split('/').Any(s => s.StartsWith('.') || s is "node_modules" or "venv" or "site-packages"))
             .Distinct()

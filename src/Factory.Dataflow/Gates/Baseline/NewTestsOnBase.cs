@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains.Python;
 
 namespace Factory.Dataflow.Gates.Baseline;
 
@@ -32,7 +33,7 @@ internal sealed class NewTestsOnBase(SandboxedRunner runner, GateOptions options
         string root, GateBaseline baseline, GateConfig config, IEnumerable<string> changed, TimeSpan limit, CancellationToken cancellationToken)
     {
         var inTestFolders = changed.Where(config.IsInTestFolder).Order(StringComparer.Ordinal).ToList();
-        if (!inTestFolders.Any(GateConfig.IsTestFileName))
+        if (!inTestFolders.Any(PythonFiles.Instance.IsTestFileName))
         {
             return new([], "none");
         }
@@ -48,7 +49,7 @@ internal sealed class NewTestsOnBase(SandboxedRunner runner, GateOptions options
         // The baseline's tree, not HEAD again: the same files, and one git process fewer.
         using var baseTree = await BaseTree.ExportAsync(root, baseline.Tree, cancellationToken).ConfigureAwait(false);
         var added = inTestFolders.Where(p => !File.Exists(Path.Combine(baseTree.Root, p)) && File.Exists(Path.Combine(root, p))).ToList();
-        var addedTests = added.Where(GateConfig.IsTestFileName).ToList();
+        var addedTests = added.Where(PythonFiles.Instance.IsTestFileName).ToList();
         if (addedTests.Count == 0)
         {
             Write(cached, []);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains.Python;
 
 namespace Factory.Dataflow.Gates.Selection;
 
@@ -64,7 +65,7 @@ internal static class CoveringTests
         foreach (var (path, ids) in byPath ?? [])
         {
             var relative = Path.GetRelativePath(root, Path.GetFullPath(path, root)).Replace('\\', '/');
-            if (!relative.StartsWith("../", StringComparison.Ordinal) && !config.IsTestFile(relative))
+            if (!relative.StartsWith("../", StringComparison.Ordinal) && !config.IsTestFile(relative, PythonFiles.Instance))
             {
                 byFile[relative] = ids;
             }

@@ -1,4 +1,5 @@
 using Factory.Dataflow.Gates.Baseline;
+using Factory.Dataflow.Toolchains.Python;
 
 namespace Factory.Dataflow.Gates.Selection;
 
@@ -72,7 +73,7 @@ internal sealed record TestSelection(IReadOnlyList<string> Paths, int Existing, 
         IReadOnlyList<string> paths = selected.Sum(id => id.Length + 1) <= MaxNodeIdCharacters
             ? selected
             : [.. selected.Select(FileOf).Distinct(StringComparer.Ordinal)];
-        return new TestSelection([.. paths, .. newTests.Where(GateConfig.IsTestFileName)], selected.Count, null);
+        return new TestSelection([.. paths, .. newTests.Where(PythonFiles.Instance.IsTestFileName)], selected.Count, null);
     }
 
     private static TestSelection None(string reason) => new([], 0, reason);
@@ -85,7 +86,7 @@ internal sealed record TestSelection(IReadOnlyList<string> Paths, int Existing, 
 
     /// <summary>conftest.py, or a file the gates count as configuration (a bare name matches at any depth).</summary>
     private static bool IsConfiguration(string relative, GateConfig config) =>
-        relative == "conftest.py" || relative.EndsWith("/conftest.py", StringComparison.Ordinal) ||
+        PythonFiles.Instance.IsTestSupport(relative) ||
         config.ProtectedPaths.Any(p => relative == p || relative.StartsWith(p.TrimEnd('/') + "/", StringComparison.Ordinal) ||
             (!p.Contains('/', StringComparison.Ordinal) && relative.EndsWith("/" + p, StringComparison.Ordinal)));
 }

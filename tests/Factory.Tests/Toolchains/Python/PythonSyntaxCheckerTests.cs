@@ -1,7 +1,8 @@
 using Factory.Dataflow;
-using Factory.Dataflow.Gates;
+using Factory.Dataflow.Toolchains.Python;
+using Factory.Tests.Gates;
 
-namespace Factory.Tests.Gates;
+namespace Factory.Tests.Toolchains.Python;
 
 public sealed class PythonSyntaxCheckerTests
 {

@@ -1,10 +1,12 @@
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
 
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python;
 
 /// <summary>
 /// BUILD's eval: compiles the written Python files with Python's own parser (in the sandbox, without running them) and
-/// returns the parser's message for the first broken ones, or null when all parse. Files not ending in .py are skipped.
+/// returns the parser's message for the first broken ones, or null when all parse. Files that are not Python source
+/// (<see cref="PythonFiles.IsSource"/>) are skipped.
 /// </summary>
 public sealed class PythonSyntaxChecker : ISyntaxChecker
 {
@@ -44,7 +46,7 @@ public sealed class PythonSyntaxChecker : ISyntaxChecker
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(relativePaths);
-        var python = relativePaths.Where(p => p.EndsWith(".py", StringComparison.Ordinal)).ToList();
+        var python = relativePaths.Where(PythonFiles.Instance.IsSource).ToList();
         if (python.Count == 0)
         {
             return null;

@@ -1,10 +1,10 @@
-namespace Factory.Dataflow.Stages.TestWriter;
+namespace Factory.Dataflow.Toolchains.Python;
 
 /// <summary>
-/// The sentence of TEST's prompt that says how tests reach the code, for the framework the project uses. A project
+/// The sentence of TEST's prompt that says how tests reach the code, for the Python framework the project uses. A project
 /// without one gets a sentence that names no framework, so TEST is never told to use a test client that is not there.
 /// </summary>
-internal static class TestReach
+internal static class PythonTestReach
 {
     public static string For(string? framework) => framework?.Trim().ToLowerInvariant() switch
     {
