@@ -18,7 +18,8 @@ public static class StandardStagesExtensions
 {
     /// <summary>
     /// Registers PLAN, SCOUT, BUILD, TEST's test writer and REVIEW over <paramref name="chats"/>, and VALIDATE, TEST,
-    /// BUILD's syntax check and the base commit's gate baseline (prepared before PLAN) over <paramref name="runner"/>. Each model stage's graph timeout is raised, when needed, to
+    /// BUILD's syntax check and the base commit's gate baseline (prepared before PLAN) over <paramref name="runner"/>,
+    /// each the one of the toolchain the worktree's gate configuration names. Each model stage's graph timeout is raised, when needed, to
     /// cover its per-call timeout times every retry it may make, so the graph never cuts a retry short.
     /// Replace any of them afterwards with <see cref="FactoryPipelineBuilder.Use(StageName, IFactoryStage)"/>.
     /// </summary>
@@ -47,14 +48,15 @@ public static class StandardStagesExtensions
 
         toolchains ??= ToolchainRegistry.Default;
         var syntax = new ToolchainSyntaxChecker(toolchains, runner, gates);
+        var gateSet = new ToolchainGateSet(toolchains, new ModelTestWriter(chats.Create(StageName.Test), toolchains: toolchains), runner, gates);
         builder
             .Use(StageName.Plan, new PlanStage(chats.Create(StageName.Plan), toolchains: toolchains))
             .Use(StageName.Scout, new ScoutStage(chats.Create(StageName.Scout)))
             .Use(StageName.Build, new BuildStage(chats.Create(StageName.Build), syntax, toolchains: toolchains))
-            .Use(StageName.Validate, new ValidateStage(runner, gates))
-            .Use(StageName.Test, new TestStage(new ModelTestWriter(chats.Create(StageName.Test), toolchains: toolchains), runner, gates))
+            .Use(StageName.Validate, gateSet.Stage(g => g.Validate))
+            .Use(StageName.Test, gateSet.Stage(g => g.Test))
             .Use(StageName.Review, new ReviewStage(chats.Create(StageName.Review)))
-            .UsePreparation(new GateBaselinePreparation(runner, gates));
+            .UsePreparation(gateSet.Baseline());
 
         return builder.Configure(options =>
         {

@@ -2,6 +2,7 @@ using Factory.Dataflow;
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Toolchains;
+using Factory.Dataflow.Workspace;
 
 namespace Factory.Tests.Toolchains;
 
@@ -40,6 +41,36 @@ internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainPr
     public List<IReadOnlyList<string>> Checked { get; } = [];
 
     public ISyntaxChecker CreateSyntaxChecker(SandboxedRunner runner, GateOptions options) => this;
+
+    /// <summary>The stages and preparations that ran, in order ("validate", "test", "baseline").</summary>
+    public List<string> GatesRun { get; } = [];
+
+    /// <summary>Gates that only record that they ran: enough to show the core reached them through the seam.</summary>
+    public IToolchainGates CreateGates(ITestWriter testWriter, SandboxedRunner runner, GateOptions options) => new NotesGates(this);
+
+    private sealed class NotesGates(NotesToolchain owner) : IToolchainGates, IRequestPreparation
+    {
+        public IFactoryStage Validate { get; } = new Recorded(owner, "validate");
+
+        public IFactoryStage Test { get; } = new Recorded(owner, "test");
+
+        public IRequestPreparation Baseline => this;
+
+        public ValueTask PrepareAsync(FeatureRequest request, IFeatureWorkspace workspace, CancellationToken cancellationToken)
+        {
+            owner.GatesRun.Add("baseline");
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class Recorded(NotesToolchain owner, string name) : IFactoryStage
+    {
+        public ValueTask<StageResult> ExecuteAsync(StageContext context, CancellationToken cancellationToken)
+        {
+            owner.GatesRun.Add(name);
+            return ValueTask.FromResult(StageResult.Failure($"notes {name}: the notes checker is not installed here"));
+        }
+    }
 
     public bool IsSource(string relative) => relative.EndsWith(".txt", StringComparison.Ordinal);
 

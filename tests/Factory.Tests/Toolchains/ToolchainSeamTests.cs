@@ -6,6 +6,7 @@ using Factory.Dataflow.Stages.Build;
 using Factory.Dataflow.Toolchains;
 using Factory.Dataflow.Toolchains.Python;
 using Factory.Dataflow.Workspace;
+using Factory.Tests.Gates;
 using Factory.Tests.Stages;
 using Factory.Tests.Support;
 using Factory.Tests.Support.FakeOllama;
@@ -63,6 +64,25 @@ public sealed class ToolchainSeamTests
         Assert.True(result.Ok, result.Detail);
         Assert.Empty(notes.Checked);
         Assert.Contains("in an existing Python codebase", Assert.Single(server.ChatRequests).Messages[0].Content);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task VALIDATE_TEST_and_the_baseline_are_the_gates_of_the_toolchain_the_repository_names()
+    {
+        var notes = new NotesToolchain();
+        var registry = new ToolchainRegistryBuilder().AddPythonToolchain().AddToolchain(notes).Build();
+        using var state = new TempDirectory();
+        var gates = new ToolchainGateSet(
+            registry, new FixedTestWriter([]), new SandboxedRunner(new SandboxOptions()), new GateOptions { MypyCacheDirectory = state.Path });
+        await using var workspace = new TempFolderWorkspace((GateConfig.RelativePath, NotesConfig), ("plan.txt", "call()\n"));
+
+        await gates.Baseline().PrepareAsync(new FeatureRequest("req-1", "x"), workspace, CancellationToken.None);
+        var validate = await gates.Stage(g => g.Validate).ExecuteAsync(StageTestKit.Context(StageName.Validate, workspace: workspace), CancellationToken.None);
+        var test = await gates.Stage(g => g.Test).ExecuteAsync(StageTestKit.Context(StageName.Test, workspace: workspace), CancellationToken.None);
+
+        Assert.Equal(["baseline", "validate", "test"], notes.GatesRun);
+        Assert.Equal("notes validate: the notes checker is not installed here", validate.Detail);
+        Assert.Equal("notes test: the notes checker is not installed here", test.Detail);
     }
 
     [Fact(Timeout = 120_000)]

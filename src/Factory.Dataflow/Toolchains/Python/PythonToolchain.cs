@@ -4,8 +4,9 @@ using Factory.Dataflow.Sandbox;
 namespace Factory.Dataflow.Toolchains.Python;
 
 /// <summary>
-/// Python: <c>.py</c> sources checked by Python's own parser, pytest's test file names and <c>conftest.py</c>, the
-/// configuration files of pytest, mypy, ruff and coverage protected, and prompts that speak of Python and pytest.
+/// Python: <c>.py</c> sources checked by Python's own parser, ruff and mypy in VALIDATE, pytest and coverage.py in
+/// TEST, pytest's test file names and <c>conftest.py</c>, the configuration files of pytest, mypy, ruff and coverage
+/// protected, and prompts that speak of Python and pytest.
 /// </summary>
 internal sealed class PythonToolchain : IToolchain
 {
@@ -32,4 +33,9 @@ internal sealed class PythonToolchain : IToolchain
 
     /// <inheritdoc />
     public ISyntaxChecker CreateSyntaxChecker(SandboxedRunner runner, GateOptions options) => new PythonSyntaxChecker(runner, options);
+
+    /// <inheritdoc />
+    /// <remarks>ruff and mypy (VALIDATE), pytest with coverage.py (TEST), in the sandbox.</remarks>
+    public IToolchainGates CreateGates(ITestWriter testWriter, SandboxedRunner runner, GateOptions options) =>
+        new PythonGates(new ValidateStage(runner, options), new TestStage(testWriter, runner, options), new GateBaselinePreparation(runner, options));
 }
