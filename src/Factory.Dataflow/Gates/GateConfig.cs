@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Toolchains;
+using Factory.Dataflow.Toolchains.Python;
 
 namespace Factory.Dataflow.Gates;
 
@@ -86,15 +87,12 @@ public sealed record GateConfig
 
     /// <summary>
     /// Files and folders (relative) that configure the gates, so BUILD and TEST may not write them and the sandbox keeps
-    /// them read-only: this file's folder and the tools' settings. Defaults to <c>.factory</c>, <c>pyproject.toml</c>,
+    /// them read-only: this file's folder and the tools' settings. Defaults to <c>.factory</c> and the default
+    /// toolchain's (Python's <see cref="IToolchainProtection.DefaultProtectedPaths"/>): <c>pyproject.toml</c>,
     /// <c>setup.cfg</c>, <c>tox.ini</c>, <c>pytest.ini</c>, <c>mypy.ini</c>, <c>.mypy.ini</c>, <c>ruff.toml</c>,
     /// <c>.ruff.toml</c>, <c>.coveragerc</c> and <c>conftest.py</c>.
     /// </summary>
-    public IReadOnlyList<string> ProtectedPaths { get; init; } =
-    [
-        ".factory", "pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini", "mypy.ini", ".mypy.ini", "ruff.toml",
-        ".ruff.toml", ".coveragerc", "conftest.py",
-    ];
+    public IReadOnlyList<string> ProtectedPaths { get; init; } = [".factory", .. PythonProtection.Instance.DefaultProtectedPaths];
 
     /// <summary>
     /// Files (relative; a bare name matches at any depth) BUILD and TEST may write although they configure tools, such

@@ -1,3 +1,5 @@
+using Factory.Dataflow.Toolchains.Python.Gates;
+
 namespace Factory.Dataflow.Gates;
 
 /// <summary>Options shared by <see cref="ValidateStage"/>, <see cref="TestStage"/> and <see cref="Toolchains.Python.PythonSyntaxChecker"/>.</summary>

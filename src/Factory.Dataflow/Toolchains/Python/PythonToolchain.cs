@@ -1,5 +1,6 @@
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains.Python.Gates;
 
 namespace Factory.Dataflow.Toolchains.Python;
 

@@ -1,8 +1,10 @@
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Gates.Baseline;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Toolchains.Python;
+using Factory.Dataflow.Toolchains.Python.Gates.Baseline;
 
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// One pytest run in the sandbox with a machine-readable report of every test (JUnit XML) and, when asked, line

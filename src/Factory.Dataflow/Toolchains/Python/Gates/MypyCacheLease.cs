@@ -1,4 +1,4 @@
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>One run's private mypy cache folder; published as the shared snapshot, or deleted on dispose.</summary>
 internal sealed class MypyCacheLease(string path, Func<string, CancellationToken, Task> publish) : IDisposable

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Gates.Baseline;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains.Python.Gates.Baseline;
 
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// VALIDATE: the configured linter (ruff) and type checker (mypy) run concurrently in the sandbox on the request's

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Toolchains.Python;
 
-namespace Factory.Dataflow.Gates.Selection;
+namespace Factory.Dataflow.Toolchains.Python.Gates.Selection;
 
 /// <summary>
 /// Reads which tests ran code in which file from coverage.py's data file, written by a run with pytest-cov's

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Factory.Dataflow.Gates;
+using Factory.Dataflow.Gates.Baseline;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Toolchains.Python;
 
-namespace Factory.Dataflow.Gates.Baseline;
+namespace Factory.Dataflow.Toolchains.Python.Gates.Baseline;
 
 /// <summary>
 /// Runs the test files a change adds (with any other new file in the test folders, such as helpers) alone on a copy of

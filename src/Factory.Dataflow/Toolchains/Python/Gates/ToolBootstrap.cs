@@ -1,4 +1,4 @@
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// Starts a Python tool so that nothing in the worktree can replace it. <c>python -m pytest</c> puts the working folder

@@ -1,7 +1,9 @@
+using Factory.Dataflow.Gates;
+using Factory.Dataflow.Gates.Baseline;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Toolchains.Python;
 
-namespace Factory.Dataflow.Gates.Baseline;
+namespace Factory.Dataflow.Toolchains.Python.Gates.Baseline;
 
 /// <summary>
 /// Reads the base commit's gate runs, and turns a run that says the gate itself cannot work here (a missing path, a

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Workspace;
 
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// Runs VALIDATE's two tools side by side in the sandbox, in a worktree or in a copy of the base commit: the linter

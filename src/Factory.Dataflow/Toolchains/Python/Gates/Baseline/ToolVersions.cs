@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
 
-namespace Factory.Dataflow.Gates.Baseline;
+namespace Factory.Dataflow.Toolchains.Python.Gates.Baseline;
 
 /// <summary>
 /// The versions of the interpreter and the tools the gates run, asked once per process: part of a baseline's key, so

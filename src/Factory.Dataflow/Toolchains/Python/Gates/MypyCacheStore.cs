@@ -3,7 +3,7 @@ using CliWrap;
 using CliWrap.Buffered;
 using Factory.Dataflow.Sandbox;
 
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// Shares mypy's cache between the worktrees of one repository without letting concurrent runs corrupt it. Each run

@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Gates.Baseline;
-using Factory.Dataflow.Gates.Selection;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains.Python.Gates.Baseline;
+using Factory.Dataflow.Toolchains.Python.Gates.Selection;
 using Factory.Dataflow.Workspace;
 
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// TEST: asks the test writer for new tests (on every attempt, told how the previous one failed), writes them through

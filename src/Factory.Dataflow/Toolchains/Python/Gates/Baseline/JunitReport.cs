@@ -1,6 +1,7 @@
 using System.Xml;
+using Factory.Dataflow.Gates.Baseline;
 
-namespace Factory.Dataflow.Gates.Baseline;
+namespace Factory.Dataflow.Toolchains.Python.Gates.Baseline;
 
 /// <summary>
 /// Reads pytest's JUnit XML report (<c>--junitxml</c>): every test's outcome by its id, <c>classname::name</c>

@@ -1,8 +1,10 @@
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Gates.Baseline;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains.Python.Gates.Baseline;
 using Factory.Dataflow.Workspace;
 
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// Learns the base commit's gate results (<see cref="GateBaseline"/>) before the request's first model call, or loads

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using Factory.Dataflow.Gates;
+using Factory.Dataflow.Gates.Baseline;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Workspace;
 
-namespace Factory.Dataflow.Gates.Baseline;
+namespace Factory.Dataflow.Toolchains.Python.Gates.Baseline;
 
 /// <summary>
 /// The base commit's gate results for a worktree, computed once per (base tree, gate configuration, tool versions) in

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Factory.Dataflow.Workspace;
 
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// One request to the served ruff (tools/ruff/bin/ruff.js <c>--serve</c>): the command's arguments and working folder,

@@ -1,7 +1,8 @@
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Gates.Baseline;
 using Factory.Dataflow.Toolchains.Python;
 
-namespace Factory.Dataflow.Gates.Selection;
+namespace Factory.Dataflow.Toolchains.Python.Gates.Selection;
 
 /// <summary>
 /// Which tests an attempt runs first, so a change that breaks something fails fast (the approach of pytest-testmon):

@@ -1,6 +1,7 @@
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
 
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// Turns a configured command (<c>["mypy", "app"]</c>) into a sandboxed one: Python tools start from the configured

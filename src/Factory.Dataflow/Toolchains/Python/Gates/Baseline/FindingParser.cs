@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Factory.Dataflow.Gates.Baseline;
 
-namespace Factory.Dataflow.Gates.Baseline;
+namespace Factory.Dataflow.Toolchains.Python.Gates.Baseline;
 
 /// <summary>
 /// Reads findings from a tool's text output in the shape ruff (concise), mypy, flake8 and most Python linters print:

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Factory.Dataflow.Sandbox;
 
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// One long-lived WebAssembly ruff (tools/ruff/bin/ruff.js <c>--serve</c>) per Factory process and sandbox

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
+using Factory.Dataflow.Gates;
 using Factory.Dataflow.Gates.Baseline;
 using Factory.Dataflow.Sandbox;
 
-namespace Factory.Dataflow.Gates;
+namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// Judges TEST's one pytest run of the whole suite (the new tests with it) against the base commit's baseline:
