@@ -28,21 +28,11 @@ public sealed class ToolchainSeamTests
     [Fact(Timeout = 60_000)]
     public async Task BUILD_checks_the_registered_toolchains_sources_with_its_parser_and_names_its_language()
     {
-        var notes = new NotesToolchain();
-        var registry = new ToolchainRegistryBuilder().AddPythonToolchain().AddToolchain(notes).Build();
-        await using var server = await FakeOllamaServer.StartAsync();
-        server.Script(StageTestKit.BuildModel, FakeReply.Text(UnclosedEdit));
-        using var factory = StageChatFactory.ForOllama(StageTestKit.Options(server));
-        await using var workspace = new TempFolderWorkspace((GateConfig.RelativePath, NotesConfig), ("plan.txt", "call()\n"));
-        var checker = new ToolchainSyntaxChecker(registry, new SandboxedRunner(new SandboxOptions()), new GateOptions());
-
-        var result = await new BuildStage(factory.Create(StageName.Build), checker, toolchains: registry)
-            .ExecuteAsync(StageTestKit.Context(StageName.Build, StageTestKit.HealthSpec, Brief, workspace), CancellationToken.None);
+        var (result, notes, system) = await BuildUnclosedEditAsync((GateConfig.RelativePath, NotesConfig), ("plan.txt", "call()\n"));
 
         Assert.False(result.Ok);
         Assert.Equal("plan.txt: NotesError: '(' was never closed", result.Detail);
         Assert.Equal(["plan.txt"], Assert.Single(notes.Checked));
-        var system = Assert.Single(server.ChatRequests).Messages[0].Content;
         Assert.Contains("in an existing Notes codebase", system);
         Assert.DoesNotContain("Python", system);
     }
@@ -50,20 +40,11 @@ public sealed class ToolchainSeamTests
     [Fact(Timeout = 60_000)]
     public async Task The_same_edit_in_a_python_repository_is_not_a_source_file_and_is_not_parsed()
     {
-        var notes = new NotesToolchain();
-        var registry = new ToolchainRegistryBuilder().AddPythonToolchain().AddToolchain(notes).Build();
-        await using var server = await FakeOllamaServer.StartAsync();
-        server.Script(StageTestKit.BuildModel, FakeReply.Text(UnclosedEdit));
-        using var factory = StageChatFactory.ForOllama(StageTestKit.Options(server));
-        await using var workspace = new TempFolderWorkspace(("plan.txt", "call()\n"), ("app/__init__.py", ""));
-        var checker = new ToolchainSyntaxChecker(registry, new SandboxedRunner(new SandboxOptions()), new GateOptions());
-
-        var result = await new BuildStage(factory.Create(StageName.Build), checker, toolchains: registry)
-            .ExecuteAsync(StageTestKit.Context(StageName.Build, StageTestKit.HealthSpec, Brief, workspace), CancellationToken.None);
+        var (result, notes, system) = await BuildUnclosedEditAsync(("plan.txt", "call()\n"), ("app/__init__.py", ""));
 
         Assert.True(result.Ok, result.Detail);
         Assert.Empty(notes.Checked);
-        Assert.Contains("in an existing Python codebase", Assert.Single(server.ChatRequests).Messages[0].Content);
+        Assert.Contains("in an existing Python codebase", system);
     }
 
     [Fact(Timeout = 60_000)]
@@ -131,5 +112,22 @@ public sealed class ToolchainSeamTests
         Assert.Contains("toolchain \"notes\" is not registered; the registered toolchains are \"python\"", error.Message);
         Assert.Single(repo.Git("worktree", "list", "--porcelain").Split('\n'), line => line.StartsWith("worktree ", StringComparison.Ordinal));
         Assert.Equal("", repo.Git("branch", "--list", "factory/*").Trim());
+    }
+
+    /// <summary>BUILD, over python and notes registered together, answers with an edit that leaves plan.txt with an unclosed '('.</summary>
+    private static async Task<(StageResult Result, NotesToolchain Notes, string SystemPrompt)> BuildUnclosedEditAsync(params (string Path, string Content)[] files)
+    {
+        var notes = new NotesToolchain();
+        var registry = new ToolchainRegistryBuilder().AddPythonToolchain().AddToolchain(notes).Build();
+        await using var server = await FakeOllamaServer.StartAsync();
+        server.Script(StageTestKit.BuildModel, FakeReply.Text(UnclosedEdit));
+        using var factory = StageChatFactory.ForOllama(StageTestKit.Options(server));
+        await using var workspace = new TempFolderWorkspace(files);
+        var checker = new ToolchainSyntaxChecker(registry, new SandboxedRunner(new SandboxOptions()), new GateOptions());
+
+        var result = await new BuildStage(factory.Create(StageName.Build), checker, toolchains: registry)
+            .ExecuteAsync(StageTestKit.Context(StageName.Build, StageTestKit.HealthSpec, Brief, workspace), CancellationToken.None);
+
+        return (result, notes, Assert.Single(server.ChatRequests).Messages[0].Content);
     }
 }
