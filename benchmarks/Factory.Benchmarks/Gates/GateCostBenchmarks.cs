@@ -1,11 +1,12 @@
-using Factory.Tests.Support;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Factory.Benchmarks.Support;
 using Factory.Dataflow;
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains.Python.Gates;
 using Factory.Dataflow.Workspace;
+using Factory.Tests.Support;
 
 namespace Factory.Benchmarks.Gates;
 

@@ -5,6 +5,7 @@ using Factory.Benchmarks.Support;
 using Factory.Dataflow;
 using Factory.Dataflow.Budget;
 using Factory.Dataflow.Gates;
+using Factory.Dataflow.Toolchains.Python.Gates;
 using Factory.Dataflow.Workspace;
 
 namespace Factory.Benchmarks.Gates;

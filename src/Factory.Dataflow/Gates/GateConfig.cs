@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains;
+using Factory.Dataflow.Toolchains.Python;
 
 namespace Factory.Dataflow.Gates;
 
@@ -22,6 +24,12 @@ public sealed record GateConfig
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new JsonStringEnumConverter<BaselineMode>(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
     };
+
+    /// <summary>
+    /// The toolchain (language) the gates, the jail and the prompts use, by its registered name
+    /// (<see cref="ToolchainRegistry"/>); a name nobody registered is a configuration error. Defaults to <c>python</c>.
+    /// </summary>
+    public string Toolchain { get; init; } = "python";
 
     /// <summary>The package (or source folder, e.g. <c>src/pkg</c>) whose coverage is measured. Defaults to <c>app</c>.</summary>
     public string SourcePackage { get; init; } = "app";
@@ -79,15 +87,12 @@ public sealed record GateConfig
 
     /// <summary>
     /// Files and folders (relative) that configure the gates, so BUILD and TEST may not write them and the sandbox keeps
-    /// them read-only: this file's folder and the tools' settings. Defaults to <c>.factory</c>, <c>pyproject.toml</c>,
+    /// them read-only: this file's folder and the tools' settings. Defaults to <c>.factory</c> and the default
+    /// toolchain's (Python's <see cref="IToolchainProtection.DefaultProtectedPaths"/>): <c>pyproject.toml</c>,
     /// <c>setup.cfg</c>, <c>tox.ini</c>, <c>pytest.ini</c>, <c>mypy.ini</c>, <c>.mypy.ini</c>, <c>ruff.toml</c>,
     /// <c>.ruff.toml</c>, <c>.coveragerc</c> and <c>conftest.py</c>.
     /// </summary>
-    public IReadOnlyList<string> ProtectedPaths { get; init; } =
-    [
-        ".factory", "pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini", "mypy.ini", ".mypy.ini", "ruff.toml",
-        ".ruff.toml", ".coveragerc", "conftest.py",
-    ];
+    public IReadOnlyList<string> ProtectedPaths { get; init; } = [".factory", .. PythonProtection.Instance.DefaultProtectedPaths];
 
     /// <summary>
     /// Files (relative; a bare name matches at any depth) BUILD and TEST may write although they configure tools, such
@@ -111,17 +116,14 @@ public sealed record GateConfig
     public bool IsInTestFolder(string relative) =>
         EffectiveTestFolders.Any(folder => relative == folder || relative.StartsWith(folder + "/", StringComparison.Ordinal));
 
-    /// <summary>True for a file that is part of the tests, not of the measured code: in a test folder, or named like a test.</summary>
-    public bool IsTestFile(string relative) =>
-        IsInTestFolder(relative) || relative == "conftest.py" || relative.EndsWith("/conftest.py", StringComparison.Ordinal) ||
-        IsTestFileName(relative);
-
-    /// <summary>True for a file pytest collects by default: <c>test_*.py</c> or <c>*_test.py</c>.</summary>
-    public static bool IsTestFileName(string relative)
+    /// <summary>
+    /// True for a file that is part of the tests, not of the measured code: in a test folder, serving the tests
+    /// (<see cref="IToolchainFiles.IsTestSupport"/>) or named like a test (<see cref="IToolchainFiles.IsTestFileName"/>).
+    /// </summary>
+    public bool IsTestFile(string relative, IToolchainFiles files)
     {
-        var name = relative[(relative.LastIndexOfAny(['/', '\\']) + 1)..];
-        return name.EndsWith(".py", StringComparison.Ordinal) &&
-            (name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal));
+        ArgumentNullException.ThrowIfNull(files);
+        return IsInTestFolder(relative) || files.IsTestSupport(relative) || files.IsTestFileName(relative);
     }
 
     /// <summary>
@@ -194,6 +196,11 @@ public sealed record GateConfig
         if (TestFolders is { Count: 0 })
         {
             throw Invalid("testFolders must name at least one folder");
+        }
+
+        if (string.IsNullOrWhiteSpace(Toolchain))
+        {
+            throw Invalid("toolchain must name a registered toolchain, e.g. \"python\"");
         }
 
         RequireRelative(nameof(SourcePackage), SourcePackage);

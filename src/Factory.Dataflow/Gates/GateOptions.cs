@@ -1,6 +1,8 @@
+using Factory.Dataflow.Toolchains.Python.Gates;
+
 namespace Factory.Dataflow.Gates;
 
-/// <summary>Options shared by <see cref="ValidateStage"/>, <see cref="TestStage"/> and <see cref="PythonSyntaxChecker"/>.</summary>
+/// <summary>Options shared by <see cref="ValidateStage"/>, <see cref="TestStage"/> and <see cref="Toolchains.Python.PythonSyntaxChecker"/>.</summary>
 public sealed class GateOptions
 {
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Factory.Dataflow.Gates;
+using Factory.Dataflow.Toolchains;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,6 +18,12 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
     private readonly string _defaultInterpreter;
     private readonly ILogger _logger;
     private readonly Lazy<Task<RepositoryInfo>> _start;
+
+    /// <summary>
+    /// Where the jail finds the toolchain a worktree's gate configuration names (its test file names, modules and
+    /// protected configuration). Defaults to <see cref="ToolchainRegistry.Default"/>.
+    /// </summary>
+    public ToolchainRegistry Toolchains { get; init; } = ToolchainRegistry.Default;
 
     /// <summary>Creates the provider; the repository is inspected (and stale workspaces cleaned) on first use.</summary>
     /// <param name="options">The options; validated and copied here.</param>
@@ -83,6 +90,7 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
             var config = await GateConfigResolver.LoadAsync(root, cancellationToken).ConfigureAwait(false);
             var policy = new JailPolicy(config.EffectiveTestFolders, config.ProtectedPaths, _options.MaxFileBytes, _options.MaxFilesPerWrite)
             {
+                Toolchain = Toolchains.For(config),
                 Writable = config.Writable,
                 ShadowedNames = await ShadowedModules.ForInterpreterAsync(_options.PythonInterpreter ?? _defaultInterpreter)
                     .WaitAsync(cancellationToken).ConfigureAwait(false),

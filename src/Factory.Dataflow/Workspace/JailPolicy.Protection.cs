@@ -5,8 +5,6 @@ namespace Factory.Dataflow.Workspace;
 /// <summary>The jail's rules that hold for every role: configuration nobody may write, and modules nobody may shadow.</summary>
 internal sealed partial record JailPolicy
 {
-    private static readonly string[] s_moduleExtensions = [".py", ".pyi", ".pyc", ".so", ".pyd"];
-
     /// <summary>Paths the repository's gate configuration opens to BUILD and TEST although they configure tools (never Factory's own settings).</summary>
     public IReadOnlyList<string> Writable { get; init; } = [];
 
@@ -27,7 +25,7 @@ internal sealed partial record JailPolicy
             return "listed in protectedPaths";
         }
 
-        return writable ? null : ProtectedConfiguration.Reason(relative);
+        return writable ? null : ProtectedConfiguration.Reason(relative, Toolchain.Protection);
     }
 
     /// <summary>
@@ -82,7 +80,7 @@ internal sealed partial record JailPolicy
         return !IsUnderTestFolder(parent) || !existsInWorktree(folder + "/__init__.py");
     }
 
-    private static string? ModuleName(string fileName)
+    private string? ModuleName(string fileName)
     {
         var dot = fileName.IndexOf('.', StringComparison.Ordinal);
         if (dot <= 0)
@@ -91,6 +89,6 @@ internal sealed partial record JailPolicy
         }
 
         var extension = fileName[fileName.LastIndexOf('.')..];
-        return s_moduleExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase) ? fileName[..dot] : null;
+        return Toolchain.Files.ModuleExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase) ? fileName[..dot] : null;
     }
 }

@@ -1,3 +1,5 @@
+using Factory.Dataflow.Toolchains;
+
 namespace Factory.Dataflow.Workspace;
 
 /// <summary>What the jailed writer allows in one worktree.</summary>
@@ -7,6 +9,9 @@ namespace Factory.Dataflow.Workspace;
 /// <param name="MaxFiles">The most files accepted in one batch.</param>
 internal sealed partial record JailPolicy(IReadOnlyList<string> TestFolders, IReadOnlyList<string> ProtectedPaths, int MaxFileBytes, int MaxFiles)
 {
+    /// <summary>The repository's toolchain: which names are tests and modules, and which files configure its tools.</summary>
+    public required IToolchain Toolchain { get; init; }
+
     public bool IsUnderTestFolder(string relative) =>
         TestFolders.Any(folder => relative == folder || relative.StartsWith(folder + "/", StringComparison.Ordinal));
 
@@ -32,10 +37,6 @@ internal sealed partial record JailPolicy(IReadOnlyList<string> TestFolders, IRe
         return false;
     }
 
-    public static bool IsTestFileName(string relative)
-    {
-        var name = relative[(relative.LastIndexOf('/') + 1)..];
-        return name.EndsWith(".py", StringComparison.Ordinal) &&
-            (name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal));
-    }
+    /// <summary>True for a name the toolchain's test runner collects (see <see cref="IToolchainFiles.IsTestFileName"/>).</summary>
+    public bool IsTestFileName(string relative) => Toolchain.Files.IsTestFileName(relative);
 }

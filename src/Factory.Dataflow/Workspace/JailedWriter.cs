@@ -11,7 +11,6 @@ namespace Factory.Dataflow.Workspace;
 internal sealed class JailedWriter
 {
     private const uint NewFilePermissions = 0x1A4; // 0644
-    private static readonly string[] s_moduleSources = [".py", ".pyi"];
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private readonly string _root;
     private readonly JailPolicy _policy;
@@ -244,8 +243,8 @@ internal sealed class JailedWriter
         return null;
     }
 
-    private static bool ExistsAsModule(ConfinedRoot root, string location) =>
-        s_moduleSources.Any(extension => root.Find(location + extension).Kind != EntryKind.Missing);
+    private bool ExistsAsModule(ConfinedRoot root, string location) =>
+        _policy.Toolchain.Files.ModuleSourceExtensions.Any(extension => root.Find(location + extension).Kind != EntryKind.Missing);
 
     private string? CheckBuild(string relative, bool exists)
     {
@@ -264,9 +263,9 @@ internal sealed class JailedWriter
             return $"'{relative}' is outside the test folders ({string.Join(", ", _policy.TestFolders.Select(f => f + "/"))}); TEST may only add test files there.";
         }
 
-        if (!JailPolicy.IsTestFileName(relative))
+        if (!_policy.IsTestFileName(relative))
         {
-            return $"'{relative}' is not a test file name (test_*.py or *_test.py).";
+            return $"'{relative}' is not a test file name ({_policy.Toolchain.Files.TestFileNamePattern}).";
         }
 
         if (exists && !_writtenByTest.Contains(relative))

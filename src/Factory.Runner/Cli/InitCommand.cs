@@ -3,6 +3,7 @@ using Factory.Dataflow.Gates;
 using Factory.Dataflow.Reporting;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Toolchains.Python.Detection;
+using Factory.Dataflow.Toolchains.Python.Gates;
 using Factory.Runner.Hosting;
 using Factory.Runner.Init;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using Factory.Dataflow.Chat.Preflight;
 using Factory.Dataflow.Gates;
+using Factory.Dataflow.Toolchains;
 using Factory.Dataflow.Toolchains.Python;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Workspace;
@@ -71,6 +72,7 @@ internal static class EnvironmentPreflight
         try
         {
             gates = await GateConfigResolver.ResolveAsync(repository, cancellationToken).ConfigureAwait(false);
+            host.Services.GetRequiredService<ToolchainRegistry>().For(gates.Config);
         }
         catch (GateEnvironmentException exception)
         {

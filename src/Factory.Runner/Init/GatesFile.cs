@@ -36,6 +36,7 @@ internal static class GatesFile
         text.Append("{\n");
         var fields = new (string Name, object? Value)[]
         {
+            ("toolchain", config.Toolchain),
             ("sourcePackage", config.SourcePackage),
             ("testFolders", config.EffectiveTestFolders),
             ("lint", config.Lint),

@@ -1,6 +1,7 @@
 using Factory.Dataflow;
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains.Python.Gates;
 using Factory.Dataflow.Workspace;
 using Factory.Tests.Support;
 

@@ -1,5 +1,6 @@
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains;
 using Factory.Tests.Support;
 
 namespace Factory.Tests.Gates;
@@ -19,8 +20,8 @@ public sealed class GateSettingsTests
         var config = await GateConfig.LoadAsync(root.Path, CancellationToken.None);
 
         Assert.Equal(expected.Split(','), config.EffectiveTestFolders);
-        Assert.True(config.IsTestFile(expected.Split(',')[0] + "/helpers.py"));
-        Assert.False(config.IsTestFile("app/main.py"));
+        Assert.True(config.IsTestFile(expected.Split(',')[0] + "/helpers.py", ToolchainRegistry.Default.For(config).Files));
+        Assert.False(config.IsTestFile("app/main.py", ToolchainRegistry.Default.For(config).Files));
     }
 
     [Theory]

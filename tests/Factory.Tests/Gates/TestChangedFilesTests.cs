@@ -14,7 +14,7 @@ public sealed class TestChangedFilesTests
             new FileEdit("app/notes.txt", "++ b/../../../../../../../../../../etc/passwd\n++ b/../../../../../../../../../../proc/self/environ\n"));
         var writer = new FixedTestWriter([new FileEdit("tests/test_health.py", GateFixture.HealthTest)]);
 
-        var result = await new Factory.Dataflow.Gates.TestStage(writer, gates.Runner, gates.Options)
+        var result = await new Factory.Dataflow.Toolchains.Python.Gates.TestStage(writer, gates.Runner, gates.Options)
             .ExecuteAsync(Factory.Tests.Support.TestContexts.For(gates.Workspace, StageName.Test), CancellationToken.None);
 
         Assert.True(result.Ok, result.Detail);

@@ -1,6 +1,7 @@
 using Factory.Dataflow.Chat;
 using Factory.Dataflow.Composition;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains;
 using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,8 @@ public sealed class FactoryPipelineFactory
                 _services.GetRequiredService<StageChatFactory>(),
                 _options.Models,
                 _services.GetRequiredService<SandboxedRunner>(),
-                _options.Gates)
+                _options.Gates,
+                _services.GetRequiredService<ToolchainRegistry>())
             .UseWorkspace(_services.GetRequiredService<IWorkspaceProvider>());
 
         // UseStandardStages has raised stage timeouts to cover the models' retries; the configured options keep those

@@ -1,6 +1,7 @@
 using Factory.Dataflow.Chat;
 using Factory.Dataflow.Chat.Cassettes;
 using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains;
 using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -62,7 +63,11 @@ public static class FactoryServiceCollectionExtensions
 
         services.AddSingleton(sp => new SandboxedRunner(
             Options(sp).Sandbox, Logger<SandboxedRunner>(sp), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new GitWorkspaceProvider(Options(sp).Workspace, Options(sp).Gates.PythonInterpreter, Logger<GitWorkspaceProvider>(sp)));
+        services.TryAddSingleton(ToolchainRegistry.Default);
+        services.AddSingleton(sp => new GitWorkspaceProvider(Options(sp).Workspace, Options(sp).Gates.PythonInterpreter, Logger<GitWorkspaceProvider>(sp))
+        {
+            Toolchains = sp.GetRequiredService<ToolchainRegistry>(),
+        });
         services.AddSingleton<IWorkspaceProvider>(sp => sp.GetRequiredService<GitWorkspaceProvider>());
         services.AddSingleton(sp => new FactoryPipelineFactory(sp, registration, sp.GetRequiredService<IOptions<FactoryOptions>>()));
         services.AddSingleton(sp => sp.GetRequiredService<FactoryPipelineFactory>().Create());

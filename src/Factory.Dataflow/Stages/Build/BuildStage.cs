@@ -4,6 +4,7 @@ using Factory.Dataflow.Prompts;
 using Factory.Dataflow.Stages.Build.Edits;
 using Factory.Dataflow.Stages.Build.Views;
 using Factory.Dataflow.Stages.Scout;
+using Factory.Dataflow.Toolchains;
 using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
 
@@ -13,8 +14,8 @@ namespace Factory.Dataflow.Stages.Build;
 /// BUILD: spec, SCOUT's brief, the cited files (whole when short, otherwise numbered regions and an outline) and, on a
 /// retry, what the request changed so far and the previous failure, to edits (prompt Prompts/build.md, run cold): whole
 /// files, or exact passages and their replacements. The edits are applied in memory and the resulting whole files are
-/// written only through the workspace's jailed writer. Eval: every written Python file parses, checked by
-/// <see cref="ISyntaxChecker"/>. An unreadable reply, a refusal, a passage that matches nothing or more than once, a
+/// written only through the workspace's jailed writer. Eval: every written source file of the worktree's toolchain
+/// (<see cref="IToolchainFiles.IsSource"/>) parses, checked by <see cref="ISyntaxChecker"/>. An unreadable reply, a refusal, a passage that matches nothing or more than once, a
 /// refused write or a syntax error is a failure whose detail the graph sends back as the next attempt's feedback.
 /// The prompt's size goes into the trace as <c>prompt_bytes</c>.
 /// </summary>
@@ -23,16 +24,22 @@ public sealed class BuildStage : IFactoryStage
     private readonly StageChat _chat;
     private readonly ISyntaxChecker _syntaxChecker;
     private readonly BuildStageOptions _options;
+    private readonly ToolchainRegistry _toolchains;
 
-    /// <summary>Creates BUILD, e.g. <c>new BuildStage(factory.Create(StageName.Build), pythonSyntaxChecker)</c>.</summary>
+    /// <summary>Creates BUILD, e.g. <c>new BuildStage(factory.Create(StageName.Build), syntaxChecker)</c>.</summary>
+    /// <param name="chat">BUILD's chat line.</param>
+    /// <param name="syntaxChecker">BUILD's eval, e.g. a <see cref="ToolchainSyntaxChecker"/>.</param>
+    /// <param name="options">Prompt limits; null for the defaults.</param>
+    /// <param name="toolchains">Where the worktree's toolchain (its language and source files) is found; null for <see cref="ToolchainRegistry.Default"/>.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public BuildStage(StageChat chat, ISyntaxChecker syntaxChecker, BuildStageOptions? options = null)
+    public BuildStage(StageChat chat, ISyntaxChecker syntaxChecker, BuildStageOptions? options = null, ToolchainRegistry? toolchains = null)
     {
         ArgumentNullException.ThrowIfNull(chat);
         ArgumentNullException.ThrowIfNull(syntaxChecker);
         _chat = chat;
         _syntaxChecker = syntaxChecker;
         _options = (options ?? new BuildStageOptions()).Validated();
+        _toolchains = toolchains ?? ToolchainRegistry.Default;
     }
 
     /// <inheritdoc />
@@ -41,6 +48,7 @@ public sealed class BuildStage : IFactoryStage
         ArgumentNullException.ThrowIfNull(context);
         var spec = context.RequireSpec();
         var workspace = context.RequireWorkspace();
+        var toolchain = await _toolchains.ForWorktreeAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false);
         var current = new CurrentFiles(workspace);
         CurrentFile Read(string path) => current.Read(path, cancellationToken);
 
@@ -51,7 +59,7 @@ public sealed class BuildStage : IFactoryStage
         var prompt = new BuildPrompt(_options, Read);
         List<ChatMessage> messages =
         [
-            new(ChatRole.System, PromptLibrary.Get("build")),
+            new(ChatRole.System, PromptLibrary.Render("build", ("language", toolchain.Prompts.Language))),
             new(ChatRole.User, prompt.Render(spec, context.Brief, context.Feedback, context.FeedbackFrom, changed)),
         ];
         context.Usage.SetExtra("prompt_bytes", messages.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Text)));
@@ -90,9 +98,9 @@ public sealed class BuildStage : IFactoryStage
         }
 
         context.Usage.SetExtra("files_written", report.WrittenPaths);
-        var python = report.WrittenPaths.Where(p => p.EndsWith(".py", StringComparison.OrdinalIgnoreCase)).ToList();
-        if (python.Count > 0 &&
-            await _syntaxChecker.CheckAsync(workspace.RootPath, python, cancellationToken).ConfigureAwait(false) is { } syntaxError)
+        var sources = report.WrittenPaths.Where(toolchain.Files.IsSource).ToList();
+        if (sources.Count > 0 &&
+            await _syntaxChecker.CheckAsync(workspace.RootPath, sources, cancellationToken).ConfigureAwait(false) is { } syntaxError)
         {
             // The parser's own words, unchanged: they are BUILD's feedback on the next attempt.
             return StageResult.Failure(syntaxError, report.WrittenPaths);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Factory.Dataflow.Chat;
 using Factory.Dataflow.Prompts;
+using Factory.Dataflow.Toolchains;
 using Microsoft.Extensions.AI;
 
 namespace Factory.Dataflow.Stages.Plan;
@@ -13,6 +14,7 @@ public sealed class PlanStage : IFactoryStage
 {
     private readonly StageChat _chat;
     private readonly string? _project;
+    private readonly ToolchainRegistry _toolchains;
 
     /// <summary>Creates PLAN over its chat line, e.g. <c>new PlanStage(factory.Create(StageName.Plan))</c>.</summary>
     /// <param name="chat">PLAN's chat line.</param>
@@ -20,20 +22,23 @@ public sealed class PlanStage : IFactoryStage
     /// One sentence about the target project, e.g. <c>PythonProjectDetector.Detect(repo).Summary</c>, so the criteria fit
     /// it (routes for a web application, functions for a library); null to say nothing about it.
     /// </param>
-    public PlanStage(StageChat chat, string? project = null)
+    /// <param name="toolchains">Where the worktree's toolchain (the language the prompt names) is found; null for <see cref="ToolchainRegistry.Default"/>.</param>
+    public PlanStage(StageChat chat, string? project = null, ToolchainRegistry? toolchains = null)
     {
         ArgumentNullException.ThrowIfNull(chat);
         _chat = chat;
         _project = string.IsNullOrWhiteSpace(project) ? null : project.Trim();
+        _toolchains = toolchains ?? ToolchainRegistry.Default;
     }
 
     /// <inheritdoc />
     public async ValueTask<StageResult> ExecuteAsync(StageContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var toolchain = await _toolchains.ForWorktreeAsync(context.Workspace?.RootPath, cancellationToken).ConfigureAwait(false);
         List<ChatMessage> messages =
         [
-            new(ChatRole.System, PromptLibrary.Get("plan")),
+            new(ChatRole.System, PromptLibrary.Render("plan", ("language", toolchain.Prompts.Language))),
             new(ChatRole.User, _project is null ? $"Feature request:\n{context.Request.Text}" : $"The project: {_project}\n\nFeature request:\n{context.Request.Text}"),
         ];
         var answer = await _chat.AskJsonAsync(context, messages, ReadSpec, cancellationToken).ConfigureAwait(false);

@@ -7,6 +7,7 @@ using Factory.Dataflow.Prompts;
 using Factory.Dataflow.Stages.Build.Edits;
 using Factory.Dataflow.Stages.Build.Views;
 using Factory.Dataflow.Stages.Scout;
+using Factory.Dataflow.Toolchains;
 using Factory.Dataflow.Toolchains.Python.Detection;
 using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
@@ -14,8 +15,8 @@ using Microsoft.Extensions.AI;
 namespace Factory.Dataflow.Stages.TestWriter;
 
 /// <summary>
-/// TEST's model half: spec and changed files to new pytest files (prompt Prompts/test.md, run cold). The prompt says how
-/// tests reach the code for the project's framework (SCOUT's brief, else <see cref="PythonProjectDetector"/>) and names no
+/// TEST's model half: spec and changed files to new test files (prompt Prompts/test.md, run cold), in the words of the
+/// worktree's toolchain (<see cref="IToolchainPrompts"/>). The prompt says how tests reach the code for the project's framework (SCOUT's brief, else <see cref="PythonProjectDetector"/>) and names no
 /// framework the project does not use; it lists the conftest fixtures with their signatures, shows one existing test
 /// module as the example to follow, and shows long changed files as their changed regions. It is asked again on every
 /// TEST attempt, told how the previous one failed. Accepts the contract <c>{path, content}</c> or
@@ -27,12 +28,17 @@ public sealed class ModelTestWriter : ITestWriter
 {
     private readonly StageChat _chat;
     private readonly TestWriterOptions _options;
+    private readonly ToolchainRegistry _toolchains;
 
     /// <summary>Creates the writer, e.g. <c>new ModelTestWriter(factory.Create(StageName.Test))</c>.</summary>
-    public ModelTestWriter(StageChat chat, TestWriterOptions? options = null)
+    /// <param name="chat">TEST's chat line.</param>
+    /// <param name="options">Prompt limits; null for the defaults.</param>
+    /// <param name="toolchains">Where the worktree's toolchain (the words the prompt uses) is found; null for <see cref="ToolchainRegistry.Default"/>.</param>
+    public ModelTestWriter(StageChat chat, TestWriterOptions? options = null, ToolchainRegistry? toolchains = null)
     {
         ArgumentNullException.ThrowIfNull(chat);
         _chat = chat;
+        _toolchains = toolchains ?? ToolchainRegistry.Default;
         _options = options ?? new TestWriterOptions();
         if (_options.MaxFileChars < 1 || _options.MaxFeedbackChars < 2)
         {
@@ -56,7 +62,9 @@ public sealed class ModelTestWriter : ITestWriter
         var spec = context.RequireSpec();
         var workspace = context.RequireWorkspace();
         var files = new WorktreeFiles(workspace);
-        var folders = (await GateConfigResolver.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false)).EffectiveTestFolders;
+        var config = await GateConfigResolver.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false);
+        var folders = config.EffectiveTestFolders;
+        var words = _toolchains.For(config).Prompts;
         var project = PythonProjectDetector.Detect(workspace.RootPath, await files.ListAsync("", cancellationToken).ConfigureAwait(false));
         var framework = context.Brief?.Framework ?? project.Framework.DisplayName;
         var changed = changedFiles.Any(f => f.Content.Length > _options.MaxFileChars)
@@ -65,9 +73,15 @@ public sealed class ModelTestWriter : ITestWriter
         var example = project.ExampleTest is { } examplePath ? await ReadTextAsync(files, examplePath, cancellationToken).ConfigureAwait(false) : null;
         List<ChatMessage> messages =
         [
-            new(ChatRole.System, PromptLibrary.Render("test", ("reach", TestReach.For(framework)))),
+            new(ChatRole.System, PromptLibrary.Render(
+                "test",
+                ("reach", words.TestReach(framework)),
+                ("framework", words.TestFramework),
+                ("fixtures", words.FixtureFiles),
+                ("example", words.ExampleTestPath))),
             new(ChatRole.User, await UserMessageAsync(
-                spec, context.Brief, project, example, changedFiles, changed, files, folders, previousFailure, cancellationToken).ConfigureAwait(false)),
+                spec, context.Brief, project, example, changedFiles, changed, files, folders, words, previousFailure, cancellationToken)
+                .ConfigureAwait(false)),
         ];
         var answer = await _chat.AskJsonAsync(context, messages, reply => Read(reply, files, folders), cancellationToken).ConfigureAwait(false);
         if (!answer.IsOk)
@@ -119,6 +133,7 @@ public sealed class ModelTestWriter : ITestWriter
         IReadOnlyList<(string Path, IReadOnlyList<LineRange> Ranges)> changed,
         WorktreeFiles files,
         IReadOnlyList<string> folders,
+        IToolchainPrompts words,
         string? previousFailure,
         CancellationToken cancellationToken)
     {
@@ -142,7 +157,7 @@ public sealed class ModelTestWriter : ITestWriter
 
         var conventions = brief?.TestConventions is { Count: > 0 } fromScout ? fromScout : project.TestConventions;
         AppendList(text, "TEST CONVENTIONS:", conventions);
-        AppendList(text, "FIXTURES FROM conftest.py (name one as a test function parameter to use it):",
+        AppendList(text, $"FIXTURES FROM {words.FixtureFiles} (name one as a test function parameter to use it):",
             project.Fixtures.Where(f => !f.Autouse).Select(Describe));
         AppendList(text, "AUTOUSE FIXTURES (every test gets these without asking):", project.Fixtures.Where(f => f.Autouse).Select(Describe));
         if (project.ExampleTest is { } example && exampleText is not null)

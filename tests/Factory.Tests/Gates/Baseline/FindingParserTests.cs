@@ -1,4 +1,5 @@
 using Factory.Dataflow.Gates.Baseline;
+using Factory.Dataflow.Toolchains.Python.Gates.Baseline;
 using Factory.Tests.Support;
 
 namespace Factory.Tests.Gates.Baseline;

@@ -1,6 +1,6 @@
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Gates.Baseline;
-using Factory.Dataflow.Gates.Selection;
+using Factory.Dataflow.Toolchains.Python.Gates.Selection;
 
 namespace Factory.Tests.Gates.Selection;
 

@@ -1,0 +1,100 @@
+using Factory.Dataflow;
+using Factory.Dataflow.Gates;
+using Factory.Dataflow.Sandbox;
+using Factory.Dataflow.Toolchains;
+using Factory.Dataflow.Workspace;
+
+namespace Factory.Tests.Toolchains;
+
+/// <summary>
+/// TEST-ONLY second language registered at the seam: "notes" whose sources are <c>.txt</c> files, whose tests are named
+/// <c>*_check.txt</c>, whose tool reads <c>notes.toml</c>, and whose parser refuses an unclosed '('. Nothing in it is
+/// Python, so whatever the core does with it came through the toolchain.
+/// </summary>
+internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainProtection, IToolchainPrompts, ISyntaxChecker
+{
+    public string Name => "notes";
+
+    public IToolchainFiles Files => this;
+
+    public IToolchainProtection Protection => this;
+
+    public IToolchainPrompts Prompts => this;
+
+    public IReadOnlyList<string> ModuleExtensions { get; } = [".txt"];
+
+    public IReadOnlyList<string> ModuleSourceExtensions { get; } = [".txt"];
+
+    public string TestFileNamePattern => "*_check.txt";
+
+    public IReadOnlyList<string> DefaultProtectedPaths { get; } = ["notes.toml"];
+
+    public string Language => "Notes";
+
+    public string TestFramework => "notecheck";
+
+    public string FixtureFiles => "fixtures.txt";
+
+    public string ExampleTestPath => "checks/<feature>_check.txt";
+
+    /// <summary>The paths the parser was asked about, per call.</summary>
+    public List<IReadOnlyList<string>> Checked { get; } = [];
+
+    public ISyntaxChecker CreateSyntaxChecker(SandboxedRunner runner, GateOptions options) => this;
+
+    /// <summary>The stages and preparations that ran, in order ("validate", "test", "baseline").</summary>
+    public List<string> GatesRun { get; } = [];
+
+    /// <summary>Gates that only record that they ran: enough to show the core reached them through the seam.</summary>
+    public IToolchainGates CreateGates(ITestWriter testWriter, SandboxedRunner runner, GateOptions options) => new NotesGates(this);
+
+    private sealed class NotesGates(NotesToolchain owner) : IToolchainGates, IRequestPreparation
+    {
+        public IFactoryStage Validate { get; } = new Recorded(owner, "validate");
+
+        public IFactoryStage Test { get; } = new Recorded(owner, "test");
+
+        public IRequestPreparation Baseline => this;
+
+        public ValueTask PrepareAsync(FeatureRequest request, IFeatureWorkspace workspace, CancellationToken cancellationToken)
+        {
+            owner.GatesRun.Add("baseline");
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class Recorded(NotesToolchain owner, string name) : IFactoryStage
+    {
+        public ValueTask<StageResult> ExecuteAsync(StageContext context, CancellationToken cancellationToken)
+        {
+            owner.GatesRun.Add(name);
+            return ValueTask.FromResult(StageResult.Failure($"notes {name}: the notes checker is not installed here"));
+        }
+    }
+
+    public bool IsSource(string relative) => relative.EndsWith(".txt", StringComparison.Ordinal);
+
+    public bool IsTestFileName(string relative) => relative.EndsWith("_check.txt", StringComparison.Ordinal);
+
+    public bool IsTestSupport(string relative) => relative.EndsWith("fixtures.txt", StringComparison.Ordinal);
+
+    public string? Reason(string relative) =>
+        relative.EndsWith("notes.toml", StringComparison.Ordinal) ? "notes.toml configures the notes checker" : null;
+
+    public string TestReach(string? framework) => "Read the notes aloud.";
+
+    public async ValueTask<string?> CheckAsync(string root, IReadOnlyList<string> relativePaths, CancellationToken cancellationToken)
+    {
+        Checked.Add(relativePaths);
+        foreach (var path in relativePaths)
+        {
+            var text = await File.ReadAllTextAsync(Path.Combine(root, path), cancellationToken);
+            if (text.Count(c => c == '(') > text.Count(c => c == ')'))
+            {
+                return $"{path}: NotesError: '(' was never closed";
+            }
+        }
+
+        return null;
+    }
+}
