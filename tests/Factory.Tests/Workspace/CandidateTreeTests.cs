@@ -147,6 +147,24 @@ public sealed class CandidateTreeTests : IDisposable
     }
 
     [Fact]
+    public async Task The_file_list_is_the_base_commits_regular_files_plus_what_was_written_for_each_workspace_and_base_commit()
+    {
+        await using var first = await CreateAsync("list-first");
+        await Build(first, new FileEdit("app/health.py", "X = 1\n"));
+        var firstFiles = await first.ListFilesAsync(None);
+        await using var second = await CreateAsync("list-second");
+        var secondFiles = await second.ListFilesAsync(None);
+        Commit("docs/notes.md", "notes\n");
+        await using var third = await CreateAsync("list-third");
+        var thirdFiles = await third.ListFilesAsync(None);
+
+        var tracked = _repo.Git("ls-files").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(tracked.Where(f => f != "docs/notes.md"), secondFiles);
+        Assert.Equal(secondFiles.Append("app/health.py").Order(StringComparer.Ordinal), firstFiles);
+        Assert.Equal(tracked, thirdFiles);
+    }
+
+    [Fact]
     public async Task A_file_the_jailed_writer_did_not_write_stops_the_diff_and_the_commit()
     {
         var before = _repo.Snapshot();
