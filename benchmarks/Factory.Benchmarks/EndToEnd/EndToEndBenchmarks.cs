@@ -61,8 +61,8 @@ public class EndToEndBenchmarks
     public async Task CleanupAsync()
     {
         // The JIT is most of this process's own CPU in a run this short, so say which tiering it ran with.
-        var pgo = AppContext.GetData("System.Runtime.TieredPGO") ?? "default (on)";
-        if (_graphTimes.Report($"question 5, graph, ServeRuff={ServeRuff}, TieredPGO={pgo}") is { } report)
+        var tiered = AppContext.GetData("System.Runtime.TieredCompilation") ?? "default (on)";
+        if (_graphTimes.Report($"question 5, graph, ServeRuff={ServeRuff}, TieredCompilation={tiered}") is { } report)
         {
             Console.WriteLine(report);
         }
