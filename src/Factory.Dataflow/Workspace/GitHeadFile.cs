@@ -6,7 +6,7 @@ namespace Factory.Dataflow.Workspace;
 /// The object id HEAD names in a checkout or worktree, read from git's own files as git reads them (the <c>.git</c>
 /// folder or <c>gitdir:</c> file, <c>HEAD</c>, the branch's loose ref in the common dir, else <c>packed-refs</c>), with
 /// no git process. Anything this reader is not sure of (a symbolic ref to a symbolic ref, reftable, a ref outside
-/// <c>refs/heads</c>, a folder below the top level) is null.
+/// <c>refs/heads</c>, a folder below the top level, an entry that is not a regular file) is null.
 /// </summary>
 /// <remarks>
 /// The answer is not verified: the id need not exist, and a branch may point at a tag. Callers use it only to
@@ -69,7 +69,7 @@ internal static class GitHeadFile
 
     private static string? FromPackedRefs(string path, string name)
     {
-        if (!File.Exists(path))
+        if (LinuxCalls.StatusOf(path) is not { FileType: FileStatus.RegularFile })
         {
             return null;
         }
@@ -89,7 +89,8 @@ internal static class GitHeadFile
 
     private static string? ReadLine(string path)
     {
-        if (!File.Exists(path))
+        // A regular file only, the entry itself: a link, a pipe or a device is "not sure" (and a pipe would block).
+        if (LinuxCalls.StatusOf(path) is not { FileType: FileStatus.RegularFile })
         {
             return null;
         }

@@ -63,5 +63,17 @@ public sealed class GitHeadFileTests : IDisposable
         Assert.Null(GitHeadFile.TryRead(_repo.CheckoutPath));
     }
 
+    [Fact]
+    public void A_head_that_is_a_link_rather_than_a_regular_file_is_not_read()
+    {
+        var head = Path.Combine(_repo.CheckoutPath, ".git", "HEAD");
+        var copy = Path.Combine(_repo.CheckoutPath, ".git", "HEAD.copy");
+        File.Copy(head, copy);
+        File.Delete(head);
+        File.CreateSymbolicLink(head, copy);
+
+        Assert.Null(GitHeadFile.TryRead(_repo.CheckoutPath));
+    }
+
     private static string RevParse(string folder) => SampleRepo.RunGit(folder, "rev-parse", "HEAD").Trim();
 }
