@@ -60,7 +60,9 @@ public class EndToEndBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        if (_graphTimes.Report($"question 5, graph, ServeRuff={ServeRuff}") is { } report)
+        // The JIT is most of this process's own CPU in a run this short, so say which tiering it ran with.
+        var tiered = AppContext.GetData("System.Runtime.TieredCompilation") ?? "default (on)";
+        if (_graphTimes.Report($"question 5, graph, ServeRuff={ServeRuff}, TieredCompilation={tiered}") is { } report)
         {
             Console.WriteLine(report);
         }

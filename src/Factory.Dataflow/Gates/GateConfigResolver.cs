@@ -37,6 +37,13 @@ public static class GateConfigResolver
             return new ResolvedGateConfig(await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false), null);
         }
 
+        // HEAD read from git's files, trusted only when git itself named that commit for this folder before: a
+        // request's worktree asks five times and its HEAD stays on the base commit, so four git processes are saved.
+        if (GitHeadFile.TryRead(root) is { } seenHead && s_detected.TryGetValue((Path.GetFullPath(root), seenHead), out var seen))
+        {
+            return seen;
+        }
+
         var head = await GitCli.TryRunAsync(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cancellationToken).ConfigureAwait(false);
         if (head.ExitCode != 0)
         {

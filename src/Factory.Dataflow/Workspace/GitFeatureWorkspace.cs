@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Factory.Dataflow.Workspace;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace Factory.Dataflow.Workspace;
 /// </summary>
 internal sealed class GitFeatureWorkspace : IFeatureWorkspace
 {
+    private const int MaxBaseListings = 64;
+    private static readonly ConcurrentDictionary<(string Repository, string Commit), string[]> s_baseFiles = new();
     private readonly RepositoryInfo _repository;
     private readonly string _id;
     private readonly JailedWriter _writer;
@@ -16,6 +20,7 @@ internal sealed class GitFeatureWorkspace : IFeatureWorkspace
     private readonly CandidateTree _candidate;
     private readonly GitPlumbing _git;
     private int _settled;
+    private TreeDiff? _lastDiff;
 
     public GitFeatureWorkspace(
         RepositoryInfo repository,
@@ -56,8 +61,22 @@ internal sealed class GitFeatureWorkspace : IFeatureWorkspace
     public async ValueTask<IReadOnlyList<string>> ListFilesAsync(CancellationToken cancellationToken)
     {
         ThrowIfSettled();
-        var listing = await _git.RunAsync(["ls-tree", "-r", "-z", "--full-tree", BaseCommit], cancellationToken).ConfigureAwait(false);
         var files = new SortedSet<string>(_writer.Written, StringComparer.Ordinal);
+        files.UnionWith(await BaseFilesAsync(cancellationToken).ConfigureAwait(false));
+        return [.. files];
+    }
+
+    /// <summary>The base commit's regular files, listed once per repository and commit (a commit's tree never changes).</summary>
+    private async ValueTask<string[]> BaseFilesAsync(CancellationToken cancellationToken)
+    {
+        var key = (_repository.CommonDirectory, BaseCommit);
+        if (s_baseFiles.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var listing = await _git.RunAsync(["ls-tree", "-r", "-z", "--full-tree", BaseCommit], cancellationToken).ConfigureAwait(false);
+        var files = new List<string>();
         foreach (var record in GitPlumbing.Fields(listing))
         {
             // Regular files only: links (120000) and submodules (160000) are not listed.
@@ -67,7 +86,12 @@ internal sealed class GitFeatureWorkspace : IFeatureWorkspace
             }
         }
 
-        return [.. files];
+        if (s_baseFiles.Count >= MaxBaseListings)
+        {
+            s_baseFiles.Clear();
+        }
+
+        return s_baseFiles.GetOrAdd(key, [.. files]);
     }
 
     public async ValueTask<IReadOnlyList<string>> GetChangedFilesAsync(CancellationToken cancellationToken)
@@ -159,11 +183,25 @@ internal sealed class GitFeatureWorkspace : IFeatureWorkspace
         _candidate.BuildAsync(_writer.Written, refuseForeign, cancellationToken);
 
     /// <summary>The diff as text whatever any attributes say: no textconv, no external diff, no binary detection.</summary>
-    internal Task<string> DiffAsync(string tree, CancellationToken cancellationToken) =>
-        _git.RunAsync(
+    /// <remarks>
+    /// The diff of the base commit against a tree id is a function of the two ids (and the repository's diff settings,
+    /// which a request does not change), so the last one is kept: BUILD, the
+    /// test writer, TEST, REVIEW and the commit ask for the diff of the same candidate tree several times per request.
+    /// </remarks>
+    internal async Task<string> DiffAsync(string tree, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _lastDiff) is { } last && last.Tree == tree)
+        {
+            return last.Diff;
+        }
+
+        var diff = await _git.RunAsync(
             ["diff-tree", "-p", "-r", "--text", "--no-textconv", "--no-ext-diff", "--no-color", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/",
              BaseCommit, tree],
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _lastDiff, new TreeDiff(tree, diff));
+        return diff;
+    }
 
     private async Task ReleaseOwnershipAsync()
     {
@@ -183,4 +221,6 @@ internal sealed class GitFeatureWorkspace : IFeatureWorkspace
             throw new InvalidOperationException($"The workspace for '{_id}' has been settled; it can no longer be used.");
         }
     }
+
+    private sealed record TreeDiff(string Tree, string Diff);
 }

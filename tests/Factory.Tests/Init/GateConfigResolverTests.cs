@@ -22,6 +22,23 @@ public class GateConfigResolverTests
     }
 
     [Fact]
+    public async Task A_commit_that_moves_HEAD_is_detected_again_and_not_answered_from_the_earlier_commit()
+    {
+        using var repo = LibraryProject.PackageAtRoot.CreateRepository();
+
+        var before = await GateConfigResolver.ResolveAsync(repo.CheckoutPath, CancellationToken.None);
+        var again = await GateConfigResolver.ResolveAsync(repo.CheckoutPath, CancellationToken.None);
+        Directory.CreateDirectory(Path.Combine(repo.CheckoutPath, "src"));
+        repo.Git("mv", "shop", "src/shop");
+        repo.Git("commit", "--quiet", "-m", "src layout");
+        var moved = await GateConfigResolver.ResolveAsync(repo.CheckoutPath, CancellationToken.None);
+
+        Assert.Equal("shop", before.Config.SourcePackage);
+        Assert.Same(before, again);
+        Assert.Equal("src/shop", moved.Config.SourcePackage);
+    }
+
+    [Fact]
     public async Task A_committed_file_wins_over_detection()
     {
         using var repo = SampleRepo.Create();

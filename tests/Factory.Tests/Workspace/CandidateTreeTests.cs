@@ -112,6 +112,59 @@ public sealed class CandidateTreeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_written_file_changed_after_the_diff_was_taken_is_diffed_and_committed_with_its_bytes_as_they_are_now()
+    {
+        await using var workspace = await CreateAsync("changed-later");
+        await Build(workspace, new FileEdit("app/health.py", "X = 1\n"));
+        var first = await workspace.GetDiffAsync(None);
+        var again = await workspace.GetDiffAsync(None);
+
+        // As a gate's process could (the worktree is writable in its sandbox): same path, other bytes.
+        File.WriteAllText(Path.Combine(workspace.RootPath, "app", "health.py"), "X = 2\n");
+        var later = await workspace.GetDiffAsync(None);
+        var settlement = await workspace.SettleAsync(true, "Add health", None);
+
+        Assert.Equal(first, again);
+        Assert.Contains("+X = 1", first);
+        Assert.Contains("+X = 2", later);
+        Assert.DoesNotContain("+X = 1", later);
+        Assert.Equal("X = 2\n", _repo.Git("show", $"{settlement.Commit}:app/health.py"));
+    }
+
+    [Fact]
+    public async Task A_written_file_deleted_after_the_diff_was_taken_is_not_in_the_commit()
+    {
+        await using var workspace = await CreateAsync("deleted-later");
+        await Build(workspace, new FileEdit("app/health.py", "X = 1\n"), new FileEdit("app/extra.py", "Y = 1\n"));
+        Assert.Equal(["app/extra.py", "app/health.py"], await workspace.GetChangedFilesAsync(None));
+
+        File.Delete(Path.Combine(workspace.RootPath, "app", "extra.py"));
+        var changed = await workspace.GetChangedFilesAsync(None);
+        var settlement = await workspace.SettleAsync(true, "Add health", None);
+
+        Assert.Equal(["app/health.py"], changed);
+        Assert.Equal("app/health.py", _repo.Git("ls-tree", "-r", "--name-only", settlement.Commit!, "--", "app/health.py", "app/extra.py").Trim());
+    }
+
+    [Fact]
+    public async Task The_file_list_is_the_base_commits_regular_files_plus_what_was_written_for_each_workspace_and_base_commit()
+    {
+        await using var first = await CreateAsync("list-first");
+        await Build(first, new FileEdit("app/health.py", "X = 1\n"));
+        var firstFiles = await first.ListFilesAsync(None);
+        await using var second = await CreateAsync("list-second");
+        var secondFiles = await second.ListFilesAsync(None);
+        Commit("docs/notes.md", "notes\n");
+        await using var third = await CreateAsync("list-third");
+        var thirdFiles = await third.ListFilesAsync(None);
+
+        var tracked = _repo.Git("ls-files").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(tracked.Where(f => f != "docs/notes.md"), secondFiles);
+        Assert.Equal(secondFiles.Append("app/health.py").Order(StringComparer.Ordinal), firstFiles);
+        Assert.Equal(tracked, thirdFiles);
+    }
+
+    [Fact]
     public async Task A_file_the_jailed_writer_did_not_write_stops_the_diff_and_the_commit()
     {
         var before = _repo.Snapshot();
