@@ -61,7 +61,10 @@ public class EndToEndBenchmarks
     public async Task CleanupAsync()
     {
         // The JIT is most of this process's own CPU in a run this short, so say which tiering it ran with.
-        var tiered = AppContext.GetData("System.Runtime.TieredCompilation") ?? "default (on)";
+        // Since .NET 9 the environment variable wins over the project's runtimeconfig setting, which AppContext still shows.
+        var tiered = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") is { } fromEnvironment
+            ? $"{fromEnvironment} (DOTNET_TieredCompilation)"
+            : AppContext.GetData("System.Runtime.TieredCompilation") ?? "default (on)";
         if (_graphTimes.Report($"question 5, graph, ServeRuff={ServeRuff}, TieredCompilation={tiered}") is { } report)
         {
             Console.WriteLine(report);
