@@ -2,6 +2,7 @@ using Factory.Dataflow;
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Toolchains;
+using Factory.Dataflow.Toolchains.Python.Detection;
 using Factory.Dataflow.Workspace;
 
 namespace Factory.Tests.Toolchains;
@@ -11,8 +12,11 @@ namespace Factory.Tests.Toolchains;
 /// <c>*_check.txt</c>, whose tool reads <c>notes.toml</c>, and whose parser refuses an unclosed '('. Nothing in it is
 /// Python, so whatever the core does with it came through the toolchain.
 /// </summary>
-internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainProtection, IToolchainPrompts, ISyntaxChecker
+internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainProtection, IToolchainPrompts, IToolchainDetection, ISyntaxChecker
 {
+    /// <summary>The framework notes detection reports, so a test can find it in SCOUT's and TEST's prompts.</summary>
+    public const string DetectedFramework = "Notebook 3";
+
     public string Name => "notes";
 
     public IToolchainFiles Files => this;
@@ -20,6 +24,8 @@ internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainPr
     public IToolchainProtection Protection => this;
 
     public IToolchainPrompts Prompts => this;
+
+    public IToolchainDetection Detection => this;
 
     public IReadOnlyList<string> ModuleExtensions { get; } = [".txt"];
 
@@ -82,6 +88,20 @@ internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainPr
         relative.EndsWith("notes.toml", StringComparison.Ordinal) ? "notes.toml configures the notes checker" : null;
 
     public string TestReach(string? framework) => "Read the notes aloud.";
+
+    /// <summary>A notes project declares itself with a <c>notes.toml</c> at its root.</summary>
+    public bool Recognises(string root, IEnumerable<string>? files) =>
+        files?.Contains("notes.toml") ?? File.Exists(Path.Combine(root, "notes.toml"));
+
+    public ToolchainProject Detect(string root, IEnumerable<string>? files) => new()
+    {
+        Framework = DetectedFramework,
+        TestConventions = ["notes checks are *_check.txt files in checks/"],
+        Description = [$"a notes project read by {DetectedFramework}"],
+        Fixtures = ["shelf (fixtures.txt:1): the notes shelf"],
+        Proposal = new GateConfigProposal(
+            new GateConfig { Toolchain = Name, TestFolders = ["checks"] }.Validated(), ["toolchain notes: notes.toml at the root"], []),
+    };
 
     public async ValueTask<string?> CheckAsync(string root, IReadOnlyList<string> relativePaths, CancellationToken cancellationToken)
     {

@@ -33,6 +33,9 @@ internal sealed class PythonToolchain : IToolchain
     public IToolchainPrompts Prompts => PythonPrompts.Instance;
 
     /// <inheritdoc />
+    public IToolchainDetection Detection => PythonDetection.Instance;
+
+    /// <inheritdoc />
     public ISyntaxChecker CreateSyntaxChecker(SandboxedRunner runner, GateOptions options) => new PythonSyntaxChecker(runner, options);
 
     /// <inheritdoc />
