@@ -80,7 +80,7 @@ public sealed class ModelTestWriter : ITestWriter
                 ("fixtures", words.FixtureFiles),
                 ("example", words.ExampleTestPath))),
             new(ChatRole.User, await UserMessageAsync(
-                spec, context.Brief, project, example, changedFiles, changed, files, folders, words, previousFailure, cancellationToken)
+                spec, context.Brief, project, example, changedFiles, changed, files, folders, words, toolchain.Feedback, previousFailure, cancellationToken)
                 .ConfigureAwait(false)),
         ];
         var answer = await _chat.AskJsonAsync(context, messages, reply => Read(reply, files, folders), cancellationToken).ConfigureAwait(false);
@@ -134,6 +134,7 @@ public sealed class ModelTestWriter : ITestWriter
         WorktreeFiles files,
         IReadOnlyList<string> folders,
         IToolchainPrompts words,
+        IToolchainFeedback language,
         string? previousFailure,
         CancellationToken cancellationToken)
     {
@@ -175,7 +176,7 @@ public sealed class ModelTestWriter : ITestWriter
                 // A long file is shown where it changed, with line numbers, rather than cut off at an arbitrary point.
                 var source = new SourceText(file.Content);
                 var widened = regions.Select(r => r.Widen(3, source.LineCount)).ToList();
-                text.Append(FileViews.Partial(file.Path, source, widened, "changed in the regions shown", _options.MaxFileChars, advice: ""));
+                text.Append(FileViews.Partial(file.Path, source, widened, "changed in the regions shown", _options.MaxFileChars, language, advice: ""));
                 continue;
             }
 

@@ -36,6 +36,9 @@ internal sealed class PythonToolchain : IToolchain
     public IToolchainDetection Detection => PythonDetection.Instance;
 
     /// <inheritdoc />
+    public IToolchainFeedback Feedback => PythonFeedback.Instance;
+
+    /// <inheritdoc />
     public ISyntaxChecker CreateSyntaxChecker(SandboxedRunner runner, GateOptions options) => new PythonSyntaxChecker(runner, options);
 
     /// <inheritdoc />
