@@ -35,6 +35,9 @@ internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainPr
 
     public string TestFileNamePattern => "*_check.txt";
 
+    /// <summary>The notes checker's scratch folder, which the model stages must not be shown.</summary>
+    public IReadOnlyList<string> IgnoredFolders { get; } = [".drafts"];
+
     public IReadOnlyList<string> DefaultProtectedPaths { get; } = ["notes.toml"];
 
     public string Language => "Notes";

@@ -40,12 +40,13 @@ public sealed class ToolchainDetectionTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task SCOUT_shows_and_keeps_what_the_worktrees_toolchain_detected()
+    public async Task SCOUT_shows_and_keeps_what_the_worktrees_toolchain_detected_and_hides_only_its_ignored_folders()
     {
         await using var server = await FakeOllamaServer.StartAsync();
         server.Script(StageTestKit.ReviewModel, FakeReply.Text(JsonSerializer.Serialize(new { files = new[] { "plan.txt" }, framework = "FastAPI" })));
         using var factory = StageChatFactory.ForOllama(StageTestKit.Options(server));
-        await using var workspace = new TempFolderWorkspace((GateConfig.RelativePath, NotesConfig), ("plan.txt", "call()\n"));
+        await using var workspace = new TempFolderWorkspace(
+            (GateConfig.RelativePath, NotesConfig), ("plan.txt", "call()\n"), (".drafts/plan.txt", "draft\n"), ("__pycache__/plan.txt", "kept\n"));
         var context = StageTestKit.Context(StageName.Scout, StageTestKit.HealthSpec, workspace: workspace);
 
         var result = await new ScoutStage(factory.Create(StageName.Scout), toolchains: WithNotes()).ExecuteAsync(context, CancellationToken.None);
@@ -56,6 +57,8 @@ public sealed class ToolchainDetectionTests
         var opening = Assert.Single(server.ChatRequests).Messages[1].Content;
         Assert.Contains($"- a notes project read by {NotesToolchain.DetectedFramework}", opening, StringComparison.Ordinal);
         Assert.DoesNotContain("pytest", opening, StringComparison.Ordinal);
+        Assert.DoesNotContain(".drafts/plan.txt", opening, StringComparison.Ordinal);
+        Assert.Contains("__pycache__/plan.txt", opening, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]

@@ -48,9 +48,9 @@ public sealed class ScoutStage : IFactoryStage
         ArgumentNullException.ThrowIfNull(context);
         var spec = context.RequireSpec();
         var workspace = context.RequireWorkspace();
-        var files = new WorktreeFiles(workspace);
-        var listed = await files.ListAsync("", cancellationToken).ConfigureAwait(false);
         var toolchain = await _toolchains.ForWorktreeAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false);
+        var files = new WorktreeFiles(workspace, toolchain.Files);
+        var listed = await files.ListAsync("", cancellationToken).ConfigureAwait(false);
         var project = toolchain.Detection.Detect(workspace.RootPath, listed);
         var tools = new ScoutTools(files, _options);
         var functions = tools.AsFunctions();

@@ -60,11 +60,11 @@ public sealed class ModelTestWriter : ITestWriter
         ArgumentNullException.ThrowIfNull(changedFiles);
         var spec = context.RequireSpec();
         var workspace = context.RequireWorkspace();
-        var files = new WorktreeFiles(workspace);
         var config = await GateConfigResolver.LoadAsync(workspace.RootPath, _toolchains, cancellationToken).ConfigureAwait(false);
         var folders = config.EffectiveTestFolders;
         var toolchain = _toolchains.For(config);
         var words = toolchain.Prompts;
+        var files = new WorktreeFiles(workspace, toolchain.Files);
         var project = toolchain.Detection.Detect(workspace.RootPath, await files.ListAsync("", cancellationToken).ConfigureAwait(false));
         var framework = context.Brief?.Framework ?? project.Framework;
         var changed = changedFiles.Any(f => f.Content.Length > _options.MaxFileChars)
