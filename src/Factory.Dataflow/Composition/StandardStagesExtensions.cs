@@ -51,7 +51,7 @@ public static class StandardStagesExtensions
         var gateSet = new ToolchainGateSet(toolchains, new ModelTestWriter(chats.Create(StageName.Test), toolchains: toolchains), runner, gates);
         builder
             .Use(StageName.Plan, new PlanStage(chats.Create(StageName.Plan), toolchains: toolchains))
-            .Use(StageName.Scout, new ScoutStage(chats.Create(StageName.Scout)))
+            .Use(StageName.Scout, new ScoutStage(chats.Create(StageName.Scout), toolchains: toolchains))
             .Use(StageName.Build, new BuildStage(chats.Create(StageName.Build), syntax, toolchains: toolchains))
             .Use(StageName.Validate, gateSet.Stage(g => g.Validate))
             .Use(StageName.Test, gateSet.Stage(g => g.Test))

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Factory.Dataflow.Sandbox;
-using Factory.Dataflow.Toolchains.Python.Detection;
+using Factory.Dataflow.Toolchains;
 using Factory.Dataflow.Workspace;
 
 namespace Factory.Dataflow.Gates;
@@ -8,14 +8,16 @@ namespace Factory.Dataflow.Gates;
 /// <summary>
 /// The one answer to "the gate configuration of this worktree", which every gate, the jail, the test writer and the
 /// runner's preflight ask: the repository's <see cref="GateConfig.RelativePath"/> when there is one, else the
-/// configuration <see cref="PythonProjectDetector"/> and <see cref="GateConfigProposal"/> detect from the files the
-/// base commit tracks (what <c>factory init</c> would write).
+/// configuration the repository's toolchain detects from the files the base commit tracks (what <c>factory init</c>
+/// would write). With no configuration to name the toolchain, the one that recognises the repository detects it
+/// (<see cref="ToolchainRegistry.Recognise"/>: Python unless another registered toolchain claims the files).
 /// </summary>
 /// <remarks>
 /// A worktree is created from the base commit and BUILD may not write <c>.factory</c>, so the file on disk is the
 /// committed one. Detection reads the list of files HEAD tracks, not what is on disk, so files a change adds cannot
 /// change the answer between stages; the configuration files detection reads (pyproject.toml, pytest.ini, conftest.py,
-/// ...) are protected the same way. Detected answers are kept per (folder, commit) for the life of the process.
+/// ...) are protected the same way. Detected answers are kept per (folder, commit) for the life of the process, so a
+/// process is expected to resolve one folder with one registry.
 /// </remarks>
 public static class GateConfigResolver
 {
@@ -24,14 +26,28 @@ public static class GateConfigResolver
 
     /// <summary>The configuration of the worktree (or checkout) at <paramref name="root"/>.</summary>
     /// <exception cref="GateEnvironmentException">The file exists but is not valid; the message says what is wrong.</exception>
-    public static async ValueTask<GateConfig> LoadAsync(string root, CancellationToken cancellationToken) =>
-        (await ResolveAsync(root, cancellationToken).ConfigureAwait(false)).Config;
+    public static ValueTask<GateConfig> LoadAsync(string root, CancellationToken cancellationToken) =>
+        LoadAsync(root, ToolchainRegistry.Default, cancellationToken);
+
+    /// <summary>The configuration of the worktree (or checkout) at <paramref name="root"/>, detected with <paramref name="toolchains"/> when none is committed.</summary>
+    /// <exception cref="GateEnvironmentException">The file exists but is not valid; the message says what is wrong.</exception>
+    public static async ValueTask<GateConfig> LoadAsync(string root, ToolchainRegistry toolchains, CancellationToken cancellationToken) =>
+        (await ResolveAsync(root, toolchains, cancellationToken).ConfigureAwait(false)).Config;
 
     /// <summary>The configuration of the worktree (or checkout) at <paramref name="root"/>, and where it came from.</summary>
     /// <exception cref="GateEnvironmentException">The file exists but is not valid; the message says what is wrong.</exception>
-    public static async ValueTask<ResolvedGateConfig> ResolveAsync(string root, CancellationToken cancellationToken)
+    public static ValueTask<ResolvedGateConfig> ResolveAsync(string root, CancellationToken cancellationToken) =>
+        ResolveAsync(root, ToolchainRegistry.Default, cancellationToken);
+
+    /// <summary>
+    /// The configuration of the worktree (or checkout) at <paramref name="root"/>, and where it came from; detected with
+    /// the toolchain of <paramref name="toolchains"/> that recognises the repository when none is committed.
+    /// </summary>
+    /// <exception cref="GateEnvironmentException">The file exists but is not valid; the message says what is wrong.</exception>
+    public static async ValueTask<ResolvedGateConfig> ResolveAsync(string root, ToolchainRegistry toolchains, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        ArgumentNullException.ThrowIfNull(toolchains);
         if (File.Exists(Path.Combine(root, GateConfig.RelativePath)))
         {
             return new ResolvedGateConfig(await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false), null);
@@ -48,7 +64,7 @@ public static class GateConfigResolver
         if (head.ExitCode != 0)
         {
             // Not a repository with a commit (an embedded user's plain folder): detect from what is on disk.
-            return Detect(root, files: null);
+            return Detect(root, files: null, toolchains);
         }
 
         var key = (Path.GetFullPath(root), head.StandardOutput.Trim());
@@ -58,7 +74,7 @@ public static class GateConfigResolver
         }
 
         var tracked = await GitCli.RunAsync(root, ["ls-tree", "-r", "-z", "--name-only", "HEAD"], cancellationToken).ConfigureAwait(false);
-        var resolved = Detect(root, tracked.Split('\0', StringSplitOptions.RemoveEmptyEntries));
+        var resolved = Detect(root, tracked.Split('\0', StringSplitOptions.RemoveEmptyEntries), toolchains);
         if (s_detected.Count >= MaxCached)
         {
             s_detected.Clear();
@@ -90,9 +106,9 @@ public static class GateConfigResolver
         };
     }
 
-    private static ResolvedGateConfig Detect(string root, IEnumerable<string>? files)
+    private static ResolvedGateConfig Detect(string root, IReadOnlyList<string>? files, ToolchainRegistry toolchains)
     {
-        var proposal = GateConfigProposal.For(PythonProjectDetector.Detect(root, files));
+        var proposal = toolchains.Recognise(root, files).Detection.Detect(root, files).Proposal;
         return new ResolvedGateConfig(proposal.Config, proposal);
     }
 }

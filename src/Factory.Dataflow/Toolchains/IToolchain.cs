@@ -25,6 +25,12 @@ public interface IToolchain
     /// <summary>What the prompts say about the language and its tests.</summary>
     IToolchainPrompts Prompts { get; }
 
+    /// <summary>What the toolchain finds in a repository: the facts SCOUT and TEST quote and the gate configuration it proposes.</summary>
+    IToolchainDetection Detection { get; }
+
+    /// <summary>How BUILD outlines the language's long files and reads its tools' output.</summary>
+    IToolchainFeedback Feedback { get; }
+
     /// <summary>BUILD's syntax check for this language, running in <paramref name="runner"/>'s sandbox.</summary>
     /// <param name="runner">The sandbox the parser runs in.</param>
     /// <param name="options">The gates' options (interpreter, timeouts).</param>

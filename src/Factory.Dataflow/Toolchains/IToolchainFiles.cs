@@ -24,6 +24,12 @@ public interface IToolchainFiles
     /// <summary>True for a file that serves the tests wherever it lives, e.g. <c>conftest.py</c>: part of the tests, not of the measured code.</summary>
     bool IsTestSupport(string relative);
 
+    /// <summary>
+    /// Folder names (any depth) the language's environments and tools fill with what is not the project's source, e.g.
+    /// <c>.venv</c>, <c>__pycache__</c>: the model stages are not shown what is under them.
+    /// </summary>
+    IReadOnlyList<string> IgnoredFolders { get; }
+
     /// <summary>How <see cref="IsTestFileName"/> is said to a model or a user, e.g. <c>test_*.py or *_test.py</c>.</summary>
     string TestFileNamePattern { get; }
 }

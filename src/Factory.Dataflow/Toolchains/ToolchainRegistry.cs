@@ -38,7 +38,22 @@ public sealed class ToolchainRegistry
     /// </summary>
     /// <exception cref="GateEnvironmentException">The configuration is invalid or names an unregistered toolchain.</exception>
     public async ValueTask<IToolchain> ForWorktreeAsync(string? root, CancellationToken cancellationToken) =>
-        For(root is null ? GateConfig.Default : await GateConfigResolver.LoadAsync(root, cancellationToken).ConfigureAwait(false));
+        For(root is null ? GateConfig.Default : await GateConfigResolver.LoadAsync(root, this, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The toolchain of a repository no gate configuration names one for (see <see cref="GateConfigResolver"/>): the
+    /// first registered toolchain, in name order, other than the default configuration's (<c>python</c>) whose
+    /// <see cref="IToolchainDetection.Recognises"/> says yes, else the default one. Python recognises almost any
+    /// repository with a <c>.py</c> file, so it is asked last and answers when nothing else does.
+    /// </summary>
+    /// <param name="root">The repository's folder.</param>
+    /// <param name="files">Its files, repository-relative; null to read what is on disk.</param>
+    /// <exception cref="GateEnvironmentException">Nothing recognises the repository and the default toolchain is not registered.</exception>
+    public IToolchain Recognise(string root, IReadOnlyList<string>? files)
+    {
+        var fallback = GateConfig.Default.Toolchain;
+        return Names.Where(n => n != fallback).Select(n => _byName[n]).FirstOrDefault(t => t.Detection.Recognises(root, files)) ?? Get(fallback);
+    }
 
     /// <summary>The toolchain called <paramref name="name"/>.</summary>
     /// <exception cref="GateEnvironmentException">No toolchain of that name is registered; the message names the registered ones.</exception>

@@ -87,7 +87,7 @@ public sealed class GitWorkspaceProvider : IWorkspaceProvider
                     .ConfigureAwait(false);
             }
 
-            var config = await GateConfigResolver.LoadAsync(root, cancellationToken).ConfigureAwait(false);
+            var config = await GateConfigResolver.LoadAsync(root, Toolchains, cancellationToken).ConfigureAwait(false);
             var policy = new JailPolicy(config.EffectiveTestFolders, config.ProtectedPaths, _options.MaxFileBytes, _options.MaxFilesPerWrite)
             {
                 Toolchain = Toolchains.For(config),

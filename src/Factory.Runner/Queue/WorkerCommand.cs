@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Factory.Dataflow.Distributed;
 using Factory.Dataflow.Hosting.Registration;
+using Factory.Dataflow.Toolchains;
 using Factory.Nats;
 using Factory.Runner.Cli;
 using Factory.Runner.Hosting;
@@ -76,7 +77,8 @@ internal static class WorkerCommand
         await using var queue = new NatsWorkQueue(options);
         var store = new GitOutcomeStore(options.Remote, host.Options().Workspace.BranchPrefix);
         var loggers = host.Services.GetRequiredService<ILoggerFactory>();
-        var workspaces = new BaseCommitWorkspaces(mirror, host.Options().Workspace, loggers, options.IdleBaseCheckouts);
+        var workspaces = new BaseCommitWorkspaces(
+            mirror, host.Options().Workspace, loggers, options.IdleBaseCheckouts, host.Services.GetRequiredService<ToolchainRegistry>());
         await using var pipeline = host.Services.GetRequiredService<FactoryPipelineFactory>().Create(b => b.UseWorkspace(workspaces));
         using var worker = new QueueWorker(
             options, queue, store, workspaces, pipeline, ownsPipeline: false, TimeProvider.System, loggers.CreateLogger<QueueWorker>(),

@@ -2,6 +2,7 @@ using Factory.Dataflow;
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Toolchains;
+using Factory.Dataflow.Toolchains.Python.Detection;
 using Factory.Dataflow.Workspace;
 
 namespace Factory.Tests.Toolchains;
@@ -11,8 +12,11 @@ namespace Factory.Tests.Toolchains;
 /// <c>*_check.txt</c>, whose tool reads <c>notes.toml</c>, and whose parser refuses an unclosed '('. Nothing in it is
 /// Python, so whatever the core does with it came through the toolchain.
 /// </summary>
-internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainProtection, IToolchainPrompts, ISyntaxChecker
+internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainProtection, IToolchainPrompts, IToolchainDetection, IToolchainFeedback, ISyntaxChecker
 {
+    /// <summary>The framework notes detection reports, so a test can find it in SCOUT's and TEST's prompts.</summary>
+    public const string DetectedFramework = "Notebook 3";
+
     public string Name => "notes";
 
     public IToolchainFiles Files => this;
@@ -21,11 +25,18 @@ internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainPr
 
     public IToolchainPrompts Prompts => this;
 
+    public IToolchainDetection Detection => this;
+
+    public IToolchainFeedback Feedback => this;
+
     public IReadOnlyList<string> ModuleExtensions { get; } = [".txt"];
 
     public IReadOnlyList<string> ModuleSourceExtensions { get; } = [".txt"];
 
     public string TestFileNamePattern => "*_check.txt";
+
+    /// <summary>The notes checker's scratch folder, which the model stages must not be shown.</summary>
+    public IReadOnlyList<string> IgnoredFolders { get; } = [".drafts"];
 
     public IReadOnlyList<string> DefaultProtectedPaths { get; } = ["notes.toml"];
 
@@ -82,6 +93,34 @@ internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainPr
         relative.EndsWith("notes.toml", StringComparison.Ordinal) ? "notes.toml configures the notes checker" : null;
 
     public string TestReach(string? framework) => "Read the notes aloud.";
+
+    /// <summary>A note's definitions are its "## " headings.</summary>
+    public IEnumerable<int> Outline(string path, IReadOnlyList<string> lines) =>
+        IsSource(path) ? Enumerable.Range(0, lines.Count).Where(i => lines[i].StartsWith("## ", StringComparison.Ordinal)).Select(i => i + 1) : [];
+
+    public bool? OpensNoiseSection(string line) => null;
+
+    /// <summary>The notes checker's progress lines are noise.</summary>
+    public bool IsNoise(string line) => line.StartsWith("notecheck: progress", StringComparison.Ordinal);
+
+    /// <summary>The notes checker says "at line N of PATH".</summary>
+    public IEnumerable<int> Locations(string path, string feedback) =>
+        feedback.Split('\n').Where(l => l.EndsWith($" of {path}", StringComparison.Ordinal) && l.StartsWith("at line ", StringComparison.Ordinal))
+            .Select(l => int.Parse(l["at line ".Length..l.IndexOf(' ', "at line ".Length)], System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A notes project declares itself with a <c>notes.toml</c> at its root.</summary>
+    public bool Recognises(string root, IEnumerable<string>? files) =>
+        files?.Contains("notes.toml") ?? File.Exists(Path.Combine(root, "notes.toml"));
+
+    public ToolchainProject Detect(string root, IEnumerable<string>? files) => new()
+    {
+        Framework = DetectedFramework,
+        TestConventions = ["notes checks are *_check.txt files in checks/"],
+        Description = [$"a notes project read by {DetectedFramework}"],
+        Fixtures = ["shelf (fixtures.txt:1): the notes shelf"],
+        Proposal = new GateConfigProposal(
+            new GateConfig { Toolchain = Name, TestFolders = ["checks"] }.Validated(), ["toolchain notes: notes.toml at the root"], []),
+    };
 
     public async ValueTask<string?> CheckAsync(string root, IReadOnlyList<string> relativePaths, CancellationToken cancellationToken)
     {

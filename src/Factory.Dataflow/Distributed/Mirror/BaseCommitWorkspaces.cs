@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Factory.Dataflow.Toolchains;
 using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,7 @@ public sealed class BaseCommitWorkspaces : IWorkspaceProvider
     private readonly RemoteMirror _mirror;
     private readonly GitWorkspaceOptions _template;
     private readonly ILoggerFactory? _loggers;
+    private readonly ToolchainRegistry _toolchains;
     private readonly ConcurrentDictionary<string, string> _baseOf = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<GitWorkspaceProvider>> _providers = new(StringComparer.Ordinal);
     private readonly int _idleBaseCheckouts;
@@ -30,7 +32,12 @@ public sealed class BaseCommitWorkspaces : IWorkspaceProvider
     /// <param name="template">Writer limits and branch prefix for every base (its repository and state folder are replaced).</param>
     /// <param name="loggers">Loggers for the providers, or null.</param>
     /// <param name="idleBaseCheckouts">How many checkouts no request uses are kept (the most recently used). Defaults to 4.</param>
-    public BaseCommitWorkspaces(RemoteMirror mirror, GitWorkspaceOptions template, ILoggerFactory? loggers = null, int idleBaseCheckouts = 4)
+    /// <param name="toolchains">
+    /// The host's registered toolchains, which every base's workspaces use (the jail's file rules); null for
+    /// <see cref="ToolchainRegistry.Default"/>.
+    /// </param>
+    public BaseCommitWorkspaces(
+        RemoteMirror mirror, GitWorkspaceOptions template, ILoggerFactory? loggers = null, int idleBaseCheckouts = 4, ToolchainRegistry? toolchains = null)
     {
         ArgumentNullException.ThrowIfNull(mirror);
         ArgumentNullException.ThrowIfNull(template);
@@ -39,6 +46,7 @@ public sealed class BaseCommitWorkspaces : IWorkspaceProvider
         _idleBaseCheckouts = idleBaseCheckouts;
         _template = template;
         _loggers = loggers;
+        _toolchains = toolchains ?? ToolchainRegistry.Default;
     }
 
     /// <summary>
@@ -178,7 +186,10 @@ public sealed class BaseCommitWorkspaces : IWorkspaceProvider
                 // A kept workspace would block the request's next delivery; its failed.diff is in the outcome ref anyway.
                 KeepFailedWorkspaces = false,
             },
-            _loggers?.CreateLogger<GitWorkspaceProvider>()))).Value;
+            _loggers?.CreateLogger<GitWorkspaceProvider>())
+        {
+            Toolchains = _toolchains,
+        })).Value;
 
     private async Task ForgetBranchAsync(string checkout, string requestId, CancellationToken cancellationToken)
     {

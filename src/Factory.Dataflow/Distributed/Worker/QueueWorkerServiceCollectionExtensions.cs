@@ -1,4 +1,5 @@
 using Factory.Dataflow.Hosting.Registration;
+using Factory.Dataflow.Toolchains;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -45,7 +46,8 @@ public static class QueueWorkerServiceCollectionExtensions
         services.AddSingleton<IOutcomeStore>(sp => sp.GetRequiredService<GitOutcomeStore>());
         services.AddSingleton(sp => new RemoteMirror(Queue(sp).Remote, Queue(sp).EffectiveStateDirectory, Factory(sp).Workspace.BranchPrefix));
         services.AddSingleton(sp => new BaseCommitWorkspaces(
-            sp.GetRequiredService<RemoteMirror>(), Factory(sp).Workspace, sp.GetService<ILoggerFactory>(), Queue(sp).IdleBaseCheckouts));
+            sp.GetRequiredService<RemoteMirror>(), Factory(sp).Workspace, sp.GetService<ILoggerFactory>(), Queue(sp).IdleBaseCheckouts,
+            sp.GetRequiredService<ToolchainRegistry>()));
         services.AddHostedService(sp =>
         {
             var workspaces = sp.GetRequiredService<BaseCommitWorkspaces>();

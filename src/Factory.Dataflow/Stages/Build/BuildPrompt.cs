@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Factory.Dataflow.Stages.Build.Edits;
 using Factory.Dataflow.Stages.Build.Views;
+using Factory.Dataflow.Toolchains;
 
 namespace Factory.Dataflow.Stages.Build;
 
@@ -18,12 +19,14 @@ internal sealed class BuildPrompt
     private readonly BuildStageOptions _options;
     private readonly Func<string, CurrentFile> _read;
     private readonly FileViews _views;
+    private readonly IToolchainFeedback _language;
     private readonly HashSet<string> _shownWhole = new(StringComparer.Ordinal);
     private int _budget;
 
-    public BuildPrompt(BuildStageOptions options, Func<string, CurrentFile> read)
+    public BuildPrompt(BuildStageOptions options, Func<string, CurrentFile> read, IToolchainFeedback language)
     {
         _options = options;
+        _language = language;
         _read = read;
         _views = new FileViews(options);
         _budget = options.MaxTotalChars;
@@ -70,7 +73,7 @@ internal sealed class BuildPrompt
             var from = feedbackFrom?.ToDisplayName() ?? "a gate";
             text.AppendLine(CultureInfo.InvariantCulture, $"PREVIOUS ATTEMPT FAILED ({from}). The error, between the markers:")
                 .AppendLine("<<<ERROR")
-                .AppendLine(GateFeedbackTrimmer.Trim(feedback, _options.MaxFeedbackChars))
+                .AppendLine(GateFeedbackTrimmer.Trim(feedback, _options.MaxFeedbackChars, _language))
                 .AppendLine("ERROR>>>")
                 .AppendLine("Fix exactly this problem and keep everything else as the spec asks. The files above are as your last attempt left them: " +
                     "edit them from there.");
@@ -140,14 +143,14 @@ internal sealed class BuildPrompt
 
     private void AppendPartial(StringBuilder text, string path, SourceText source, List<LineRange> wanted, string why, bool outline = true)
     {
-        var view = FileViews.Partial(path, source, wanted, why, Math.Min(_options.MaxRegionChars, Math.Max(0, _budget)), outline: outline);
+        var view = FileViews.Partial(path, source, wanted, why, Math.Min(_options.MaxRegionChars, Math.Max(0, _budget)), _language, outline: outline);
         text.Append(view);
         _budget -= view.Length;
     }
 
     /// <summary>The lines the failure names in this file, with context; shown before anything else.</summary>
     private IEnumerable<LineRange> Pointed(string path, SourceText source, string? feedback) =>
-        FeedbackLocations.Lines(RepoPath.Normalize(path), feedback)
+        (string.IsNullOrEmpty(feedback) ? [] : _language.Locations(RepoPath.Normalize(path), feedback))
             .Where(n => n >= 1 && n <= source.LineCount)
             .Select(n => new LineRange(n, n).Widen(_options.ContextLines, source.LineCount));
 }

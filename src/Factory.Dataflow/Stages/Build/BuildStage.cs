@@ -56,7 +56,7 @@ public sealed class BuildStage : IFactoryStage
         // git names (-z): a content line that looks like a diff header names none.
         var changed = context.Feedback is null ? [] : await ChangedRegionsAsync(workspace, cancellationToken).ConfigureAwait(false);
         await current.LoadAsync([.. context.Brief?.Files ?? [], .. changed.Select(c => c.Path)], cancellationToken).ConfigureAwait(false);
-        var prompt = new BuildPrompt(_options, Read);
+        var prompt = new BuildPrompt(_options, Read, toolchain.Feedback);
         List<ChatMessage> messages =
         [
             new(ChatRole.System, PromptLibrary.Render("build", ("language", toolchain.Prompts.Language))),

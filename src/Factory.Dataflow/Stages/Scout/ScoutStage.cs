@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Factory.Dataflow.Chat;
 using Factory.Dataflow.Prompts;
-using Factory.Dataflow.Toolchains.Python.Detection;
+using Factory.Dataflow.Toolchains;
 using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
 
@@ -10,8 +10,8 @@ namespace Factory.Dataflow.Stages.Scout;
 
 /// <summary>
 /// SCOUT: reads the worktree with read-only tools (list_files, read_file, grep) and returns a <see cref="ScoutBrief"/>
-/// (prompt Prompts/scout.md, run low). Its opening message carries what <see cref="PythonProjectDetector"/> found (layout,
-/// tests, framework, fixtures), and the brief's framework and test conventions start from those facts, so a small model
+/// (prompt Prompts/scout.md, run low). Its opening message carries what the worktree toolchain's
+/// <see cref="IToolchainDetection"/> found (layout, tests, framework, fixtures), and the brief's framework and test conventions start from those facts, so a small model
 /// cannot talk TEST into a framework the project does not use. Eval: it cites at least one file, and every cited file
 /// exists or is a new file in a folder that exists. On the graph's retry, the failed eval's reason is in the prompt.
 /// </summary>
@@ -24,12 +24,17 @@ public sealed class ScoutStage : IFactoryStage
 {
     private readonly StageChat _chat;
     private readonly ScoutToolOptions _options;
+    private readonly ToolchainRegistry _toolchains;
 
     /// <summary>Creates SCOUT, e.g. <c>new ScoutStage(factory.Create(StageName.Scout))</c>.</summary>
-    public ScoutStage(StageChat chat, ScoutToolOptions? options = null)
+    /// <param name="chat">SCOUT's model.</param>
+    /// <param name="options">The tools' caps; null for the defaults.</param>
+    /// <param name="toolchains">Where the worktree's toolchain (what its detection finds) comes from; null for <see cref="ToolchainRegistry.Default"/>.</param>
+    public ScoutStage(StageChat chat, ScoutToolOptions? options = null, ToolchainRegistry? toolchains = null)
     {
         ArgumentNullException.ThrowIfNull(chat);
         _chat = chat;
+        _toolchains = toolchains ?? ToolchainRegistry.Default;
         _options = options ?? new ScoutToolOptions();
         if (_options.MaxToolRounds < 0 || _options.MaxReadChars <= 0 || _options.MaxListEntries <= 0 || _options.MaxGrepMatches <= 0)
         {
@@ -43,8 +48,10 @@ public sealed class ScoutStage : IFactoryStage
         ArgumentNullException.ThrowIfNull(context);
         var spec = context.RequireSpec();
         var workspace = context.RequireWorkspace();
-        var files = new WorktreeFiles(workspace);
-        var project = PythonProjectDetector.Detect(workspace.RootPath, await files.ListAsync("", cancellationToken).ConfigureAwait(false));
+        var toolchain = await _toolchains.ForWorktreeAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false);
+        var files = new WorktreeFiles(workspace, toolchain.Files);
+        var listed = await files.ListAsync("", cancellationToken).ConfigureAwait(false);
+        var project = toolchain.Detection.Detect(workspace.RootPath, listed);
         var tools = new ScoutTools(files, _options);
         var functions = tools.AsFunctions();
         var messages = new List<ChatMessage>
@@ -113,10 +120,10 @@ public sealed class ScoutStage : IFactoryStage
     /// The brief with the detector's facts first: its framework when it found one (a FastAPI, Flask or Django the model
     /// names but no file imports is dropped; another name is kept), and its test conventions before the model's.
     /// </summary>
-    internal static ScoutBrief WithProjectFacts(ScoutBrief brief, PythonProject project)
+    internal static ScoutBrief WithProjectFacts(ScoutBrief brief, ToolchainProject project)
     {
         var known = new[] { "fastapi", "flask", "django", "none" };
-        var framework = project.Framework.DisplayName
+        var framework = project.Framework
             ?? (brief.Framework is { } named && !known.Contains(named.ToLowerInvariant()) ? named : null);
         return brief with
         {
@@ -167,7 +174,7 @@ public sealed class ScoutStage : IFactoryStage
 
     private static readonly JsonSerializerOptions BriefJson = new() { WriteIndented = true };
 
-    private async Task<string> OpeningMessageAsync(Spec spec, WorktreeFiles files, PythonProject project, string? feedback, CancellationToken cancellationToken)
+    private async Task<string> OpeningMessageAsync(Spec spec, WorktreeFiles files, ToolchainProject project, string? feedback, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         text.AppendLine("SPEC:").AppendLine(spec.ToMarkdown());
@@ -190,7 +197,7 @@ public sealed class ScoutStage : IFactoryStage
         }
 
         text.AppendLine().AppendLine("WHAT THE PROJECT'S FILES SHOW (found without running anything):");
-        foreach (var line in project.Describe())
+        foreach (var line in project.Description)
         {
             text.Append("- ").AppendLine(line);
         }

@@ -1,3 +1,5 @@
+using Factory.Dataflow.Gates;
+using Factory.Dataflow.Toolchains;
 using Factory.Dataflow.Workspace;
 
 namespace Factory.Dataflow.Stages.Scout;
@@ -7,16 +9,22 @@ namespace Factory.Dataflow.Stages.Scout;
 /// its tracked files; no binaries, no <c>.git</c>, no vendored or cache folders), read through the workspace's
 /// kernel-confined, bounded reader, and where a path really leads (<see cref="Find"/>).
 /// </summary>
-internal sealed class WorktreeFiles(IFeatureWorkspace workspace)
+/// <param name="workspace">The workspace read.</param>
+/// <param name="language">
+/// The worktree toolchain's files, whose <see cref="IToolchainFiles.IgnoredFolders"/> are hidden too; null for the
+/// default toolchain's (Python's).
+/// </param>
+internal sealed class WorktreeFiles(IFeatureWorkspace workspace, IToolchainFiles? language = null)
 {
     /// <summary>How much of a file is read to tell text from binary.</summary>
     public const int SniffBytes = 8000;
 
-    /// <summary>Folders no model stage needs to see: git's own, and vendored or cache folders that are noise.</summary>
-    private static readonly HashSet<string> HiddenFolders = new(StringComparer.Ordinal)
-    {
-        ".git", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-    };
+    /// <summary>Folders no model stage needs to see in any language: git's own, and vendored packages.</summary>
+    private static readonly string[] AlwaysHidden = [".git", "node_modules"];
+
+    /// <summary>Those and the toolchain's environment and cache folders, which are noise.</summary>
+    private readonly HashSet<string> _hiddenFolders = new(
+        AlwaysHidden.Concat((language ?? ToolchainRegistry.Default.Get(GateConfig.Default.Toolchain).Files).IgnoredFolders), StringComparer.Ordinal);
 
     /// <summary>Extensions of files that are binary whatever their first bytes say; they are never listed.</summary>
     private static readonly HashSet<string> BinaryExtensions = new(StringComparer.OrdinalIgnoreCase)
@@ -85,9 +93,9 @@ internal sealed class WorktreeFiles(IFeatureWorkspace workspace)
         }
     }
 
-    private static bool IsShown(string path)
+    private bool IsShown(string path)
     {
         var segments = path.Split('/');
-        return !segments[..^1].Any(HiddenFolders.Contains) && segments[^1] != ".git" && !BinaryExtensions.Contains(Path.GetExtension(path));
+        return !segments[..^1].Any(_hiddenFolders.Contains) && segments[^1] != ".git" && !BinaryExtensions.Contains(Path.GetExtension(path));
     }
 }

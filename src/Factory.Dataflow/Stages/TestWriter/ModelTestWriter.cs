@@ -8,7 +8,6 @@ using Factory.Dataflow.Stages.Build.Edits;
 using Factory.Dataflow.Stages.Build.Views;
 using Factory.Dataflow.Stages.Scout;
 using Factory.Dataflow.Toolchains;
-using Factory.Dataflow.Toolchains.Python.Detection;
 using Factory.Dataflow.Workspace;
 using Microsoft.Extensions.AI;
 
@@ -16,7 +15,7 @@ namespace Factory.Dataflow.Stages.TestWriter;
 
 /// <summary>
 /// TEST's model half: spec and changed files to new test files (prompt Prompts/test.md, run cold), in the words of the
-/// worktree's toolchain (<see cref="IToolchainPrompts"/>). The prompt says how tests reach the code for the project's framework (SCOUT's brief, else <see cref="PythonProjectDetector"/>) and names no
+/// worktree's toolchain (<see cref="IToolchainPrompts"/>). The prompt says how tests reach the code for the project's framework (SCOUT's brief, else the toolchain's <see cref="IToolchainDetection"/>) and names no
 /// framework the project does not use; it lists the conftest fixtures with their signatures, shows one existing test
 /// module as the example to follow, and shows long changed files as their changed regions. It is asked again on every
 /// TEST attempt, told how the previous one failed. Accepts the contract <c>{path, content}</c> or
@@ -61,12 +60,13 @@ public sealed class ModelTestWriter : ITestWriter
         ArgumentNullException.ThrowIfNull(changedFiles);
         var spec = context.RequireSpec();
         var workspace = context.RequireWorkspace();
-        var files = new WorktreeFiles(workspace);
-        var config = await GateConfigResolver.LoadAsync(workspace.RootPath, cancellationToken).ConfigureAwait(false);
+        var config = await GateConfigResolver.LoadAsync(workspace.RootPath, _toolchains, cancellationToken).ConfigureAwait(false);
         var folders = config.EffectiveTestFolders;
-        var words = _toolchains.For(config).Prompts;
-        var project = PythonProjectDetector.Detect(workspace.RootPath, await files.ListAsync("", cancellationToken).ConfigureAwait(false));
-        var framework = context.Brief?.Framework ?? project.Framework.DisplayName;
+        var toolchain = _toolchains.For(config);
+        var words = toolchain.Prompts;
+        var files = new WorktreeFiles(workspace, toolchain.Files);
+        var project = toolchain.Detection.Detect(workspace.RootPath, await files.ListAsync("", cancellationToken).ConfigureAwait(false));
+        var framework = context.Brief?.Framework ?? project.Framework;
         var changed = changedFiles.Any(f => f.Content.Length > _options.MaxFileChars)
             ? DiffRegions.Parse(await workspace.GetDiffAsync(cancellationToken).ConfigureAwait(false))
             : [];
@@ -80,7 +80,7 @@ public sealed class ModelTestWriter : ITestWriter
                 ("fixtures", words.FixtureFiles),
                 ("example", words.ExampleTestPath))),
             new(ChatRole.User, await UserMessageAsync(
-                spec, context.Brief, project, example, changedFiles, changed, files, folders, words, previousFailure, cancellationToken)
+                spec, context.Brief, project, example, changedFiles, changed, files, folders, words, toolchain.Feedback, previousFailure, cancellationToken)
                 .ConfigureAwait(false)),
         ];
         var answer = await _chat.AskJsonAsync(context, messages, reply => Read(reply, files, folders), cancellationToken).ConfigureAwait(false);
@@ -127,13 +127,14 @@ public sealed class ModelTestWriter : ITestWriter
     private async Task<string> UserMessageAsync(
         Spec spec,
         ScoutBrief? brief,
-        PythonProject project,
+        ToolchainProject project,
         string? exampleText,
         IReadOnlyList<FileEdit> changedFiles,
         IReadOnlyList<(string Path, IReadOnlyList<LineRange> Ranges)> changed,
         WorktreeFiles files,
         IReadOnlyList<string> folders,
         IToolchainPrompts words,
+        IToolchainFeedback language,
         string? previousFailure,
         CancellationToken cancellationToken)
     {
@@ -158,8 +159,8 @@ public sealed class ModelTestWriter : ITestWriter
         var conventions = brief?.TestConventions is { Count: > 0 } fromScout ? fromScout : project.TestConventions;
         AppendList(text, "TEST CONVENTIONS:", conventions);
         AppendList(text, $"FIXTURES FROM {words.FixtureFiles} (name one as a test function parameter to use it):",
-            project.Fixtures.Where(f => !f.Autouse).Select(Describe));
-        AppendList(text, "AUTOUSE FIXTURES (every test gets these without asking):", project.Fixtures.Where(f => f.Autouse).Select(Describe));
+            project.Fixtures);
+        AppendList(text, "AUTOUSE FIXTURES (every test gets these without asking):", project.AutouseFixtures);
         if (project.ExampleTest is { } example && exampleText is not null)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"EXAMPLE TEST MODULE {example} (write the new tests the way this one is written):")
@@ -175,7 +176,7 @@ public sealed class ModelTestWriter : ITestWriter
                 // A long file is shown where it changed, with line numbers, rather than cut off at an arbitrary point.
                 var source = new SourceText(file.Content);
                 var widened = regions.Select(r => r.Widen(3, source.LineCount)).ToList();
-                text.Append(FileViews.Partial(file.Path, source, widened, "changed in the regions shown", _options.MaxFileChars, advice: ""));
+                text.Append(FileViews.Partial(file.Path, source, widened, "changed in the regions shown", _options.MaxFileChars, language, advice: ""));
                 continue;
             }
 
@@ -201,10 +202,6 @@ public sealed class ModelTestWriter : ITestWriter
     }
 
     private static string Describe(IReadOnlyList<string> folders) => string.Join(", ", folders.Select(f => f + "/"));
-
-    private static string Describe(ConftestFixture fixture) =>
-        $"{fixture.Name} ({fixture.File}:{fixture.Line}, scope {fixture.Scope}): {fixture.Signature}" +
-        (fixture.Summary is { } summary ? $" -- {summary}" : "");
 
     private static void AppendList(StringBuilder text, string heading, IEnumerable<string> items)
     {

@@ -21,6 +21,10 @@ internal sealed class PythonFiles : IToolchainFiles
     public IReadOnlyList<string> ModuleSourceExtensions { get; } = [".py", ".pyi"];
 
     /// <inheritdoc />
+    /// <remarks>Virtual environments and the caches of Python, mypy, pytest and ruff.</remarks>
+    public IReadOnlyList<string> IgnoredFolders { get; } = [".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"];
+
+    /// <inheritdoc />
     public string TestFileNamePattern => "test_*.py or *_test.py";
 
     /// <inheritdoc />

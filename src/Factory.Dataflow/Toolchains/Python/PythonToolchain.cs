@@ -33,6 +33,12 @@ internal sealed class PythonToolchain : IToolchain
     public IToolchainPrompts Prompts => PythonPrompts.Instance;
 
     /// <inheritdoc />
+    public IToolchainDetection Detection => PythonDetection.Instance;
+
+    /// <inheritdoc />
+    public IToolchainFeedback Feedback => PythonFeedback.Instance;
+
+    /// <inheritdoc />
     public ISyntaxChecker CreateSyntaxChecker(SandboxedRunner runner, GateOptions options) => new PythonSyntaxChecker(runner, options);
 
     /// <inheritdoc />

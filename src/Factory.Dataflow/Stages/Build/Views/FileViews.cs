@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
 using Factory.Dataflow.Stages.Build.Edits;
-using Factory.Dataflow.Toolchains.Python;
+using Factory.Dataflow.Toolchains;
 
 namespace Factory.Dataflow.Stages.Build.Views;
 
 /// <summary>
 /// How one file appears in BUILD's prompt: whole (then BUILD may replace it whole), or as numbered regions plus an
-/// outline of its definitions (then BUILD changes it with search/replace edits). No file is ever withheld for its size.
+/// outline of its definitions from the toolchain's <see cref="IToolchainFeedback.Outline"/> (then BUILD changes it with search/replace edits). No file is ever withheld for its size.
 /// </summary>
 internal sealed class FileViews(BuildStageOptions options)
 {
@@ -28,7 +28,14 @@ internal sealed class FileViews(BuildStageOptions options)
     /// is about the regions already changed.
     /// </summary>
     public static string Partial(
-        string path, SourceText source, IReadOnlyList<LineRange> ranges, string why, int budget, string advice = SearchReplaceOnly, bool outline = true)
+        string path,
+        SourceText source,
+        IReadOnlyList<LineRange> ranges,
+        string why,
+        int budget,
+        IToolchainFeedback language,
+        string advice = SearchReplaceOnly,
+        bool outline = true)
     {
         var chosen = new List<LineRange>();
         var used = 0;
@@ -60,7 +67,7 @@ internal sealed class FileViews(BuildStageOptions options)
         text.Append('.').Append(advice).Append('\n');
         if (outline)
         {
-            AppendOutline(text, path, source, shown);
+            AppendOutline(text, path, source, shown, language);
         }
 
         foreach (var range in shown)
@@ -90,15 +97,10 @@ internal sealed class FileViews(BuildStageOptions options)
         return ranges.Where(r => r.First <= lines).ToList();
     }
 
-    private static void AppendOutline(StringBuilder text, string path, SourceText source, List<LineRange> shown)
+    private static void AppendOutline(StringBuilder text, string path, SourceText source, List<LineRange> shown, IToolchainFeedback language)
     {
-        if (!PythonOutline.Applies(path))
-        {
-            return;
-        }
-
         var all = Enumerable.Range(0, source.LineCount).Select(source.Line).ToList();
-        var definitions = PythonOutline.Definitions(all).Where(n => !shown.Exists(r => n >= r.First && n <= r.Last)).ToList();
+        var definitions = language.Outline(path, all).Where(n => !shown.Exists(r => n >= r.First && n <= r.Last)).ToList();
         if (definitions.Count == 0)
         {
             return;

@@ -1,20 +1,22 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Factory.Dataflow.Toolchains;
 
 namespace Factory.Dataflow.Stages.Build.Views;
 
 /// <summary>
 /// Cuts a failure text down to what BUILD can act on before it goes into BUILD's prompt (the trace keeps it whole): the
-/// sections of tools that passed, pytest's session header, progress and warnings summary, and coverage rows of fully
-/// covered files are dropped, and whatever is still longer than the cap keeps its head and tail. The tools' own words
-/// for the failure are never rewritten.
+/// sections of tools that passed and what the toolchain calls noise (<see cref="IToolchainFeedback"/>; for Python,
+/// pytest's session header, progress and warnings summary, and coverage rows of fully covered files) are dropped, and
+/// whatever is still longer than the cap keeps its head and tail. The tools' own words for the failure are never rewritten.
 /// </summary>
 internal static partial class GateFeedbackTrimmer
 {
-    public static string Trim(string feedback, int maxChars)
+    public static string Trim(string feedback, int maxChars, IToolchainFeedback language)
     {
         ArgumentNullException.ThrowIfNull(feedback);
+        ArgumentNullException.ThrowIfNull(language);
         var kept = new List<string>();
         var skipping = false;
         foreach (var raw in feedback.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
@@ -30,16 +32,16 @@ internal static partial class GateFeedbackTrimmer
                     continue;
                 }
             }
-            else if (PytestBanner().Match(line) is { Success: true } banner)
+            else if (language.OpensNoiseSection(line) is { } noise)
             {
-                skipping = banner.Groups[1].Value is "warnings summary" or "test session starts";
+                skipping = noise;
                 if (skipping)
                 {
                     continue;
                 }
             }
 
-            if (skipping || IsNoise(line) || (line.Length == 0 && kept.Count > 0 && kept[^1].Length == 0))
+            if (skipping || language.IsNoise(line) || (line.Length == 0 && kept.Count > 0 && kept[^1].Length == 0))
             {
                 continue;
             }
@@ -50,12 +52,6 @@ internal static partial class GateFeedbackTrimmer
         var text = string.Join('\n', kept).Trim('\n');
         return text.Length <= maxChars ? text : Cut(text, maxChars);
     }
-
-    private static bool IsNoise(string line) =>
-        line.StartsWith("platform ", StringComparison.Ordinal) || line.StartsWith("rootdir: ", StringComparison.Ordinal) ||
-        line.StartsWith("configfile: ", StringComparison.Ordinal) || line.StartsWith("plugins: ", StringComparison.Ordinal) ||
-        line.StartsWith("cachedir: ", StringComparison.Ordinal) || Collected().IsMatch(line) || Progress().IsMatch(line) ||
-        FullyCovered().IsMatch(line);
 
     private static string Cut(string text, int maxChars)
     {
@@ -69,16 +65,4 @@ internal static partial class GateFeedbackTrimmer
 
     [GeneratedRegex(@"^--- (.+) \(exit (-?\d+)\) ---$")]
     private static partial Regex SectionHeader();
-
-    [GeneratedRegex(@"^={3,} (.+?) ={3,}$")]
-    private static partial Regex PytestBanner();
-
-    [GeneratedRegex(@"^collect(?:ed|ing) \d+ items?")]
-    private static partial Regex Collected();
-
-    [GeneratedRegex(@"^\S+\.py [.sxXfFE]+\s*\[\s*\d+%\]$")]
-    private static partial Regex Progress();
-
-    [GeneratedRegex(@"^\S+\.py\s+\d+\s+0\s+(?:\d+\s+0\s+)?100%$")]
-    private static partial Regex FullyCovered();
 }
