@@ -19,7 +19,7 @@ public sealed class PlanStage : IFactoryStage
     /// <summary>Creates PLAN over its chat line, e.g. <c>new PlanStage(factory.Create(StageName.Plan))</c>.</summary>
     /// <param name="chat">PLAN's chat line.</param>
     /// <param name="project">
-    /// One sentence about the target project, e.g. <c>PythonProjectDetector.Detect(repo).Summary</c>, so the criteria fit
+    /// One sentence about the target project, e.g. what the worktree toolchain's detection says (<c>IToolchainDetection.Detect</c>), so the criteria fit
     /// it (routes for a web application, functions for a library); null to say nothing about it.
     /// </param>
     /// <param name="toolchains">Where the worktree's toolchain (the language the prompt names) is found; null for <see cref="ToolchainRegistry.Default"/>.</param>
