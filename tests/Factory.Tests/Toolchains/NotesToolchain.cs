@@ -2,6 +2,7 @@ using Factory.Dataflow;
 using Factory.Dataflow.Gates;
 using Factory.Dataflow.Sandbox;
 using Factory.Dataflow.Toolchains;
+using Factory.Dataflow.Toolchains.Python;
 using Factory.Dataflow.Toolchains.Python.Detection;
 using Factory.Dataflow.Workspace;
 
@@ -16,6 +17,12 @@ internal sealed class NotesToolchain : IToolchain, IToolchainFiles, IToolchainPr
 {
     /// <summary>The framework notes detection reports, so a test can find it in SCOUT's and TEST's prompts.</summary>
     public const string DetectedFramework = "Notebook 3";
+
+    /// <summary>A committed gate configuration that picks this toolchain, its tests in <c>checks/</c>.</summary>
+    public const string Config = "{\"toolchain\": \"notes\", \"testFolders\": [\"checks\"]}";
+
+    /// <summary>Python (the default) and this toolchain, as a host that registers a second language has them.</summary>
+    public static ToolchainRegistry WithPython() => new ToolchainRegistryBuilder().AddPythonToolchain().AddToolchain(new NotesToolchain()).Build();
 
     public string Name => "notes";
 

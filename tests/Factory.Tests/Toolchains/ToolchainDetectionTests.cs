@@ -18,18 +18,14 @@ namespace Factory.Tests.Toolchains;
 /// </summary>
 public sealed class ToolchainDetectionTests
 {
-    private const string NotesConfig = "{\"toolchain\": \"notes\", \"testFolders\": [\"checks\"]}";
-
-    private static ToolchainRegistry WithNotes() => new ToolchainRegistryBuilder().AddPythonToolchain().AddToolchain(new NotesToolchain()).Build();
-
     [Fact(Timeout = 60_000)]
     public async Task Without_a_configuration_the_registered_toolchain_that_recognises_the_repository_proposes_it()
     {
         await using var notesProject = new TempFolderWorkspace(("notes.toml", "strict = true\n"), ("plan.txt", "call()\n"), ("tool.py", ""));
         await using var pythonProject = new TempFolderWorkspace(("app/__init__.py", ""), ("plan.txt", "call()\n"));
 
-        var notes = await GateConfigResolver.ResolveAsync(notesProject.RootPath, WithNotes(), CancellationToken.None);
-        var python = await GateConfigResolver.ResolveAsync(pythonProject.RootPath, WithNotes(), CancellationToken.None);
+        var notes = await GateConfigResolver.ResolveAsync(notesProject.RootPath, NotesToolchain.WithPython(), CancellationToken.None);
+        var python = await GateConfigResolver.ResolveAsync(pythonProject.RootPath, NotesToolchain.WithPython(), CancellationToken.None);
         var builtIn = await GateConfigResolver.ResolveAsync(notesProject.RootPath, ToolchainRegistry.Default, CancellationToken.None);
 
         Assert.Equal("notes", notes.Config.Toolchain);
@@ -46,10 +42,10 @@ public sealed class ToolchainDetectionTests
         server.Script(StageTestKit.ReviewModel, FakeReply.Text(JsonSerializer.Serialize(new { files = new[] { "plan.txt" }, framework = "FastAPI" })));
         using var factory = StageChatFactory.ForOllama(StageTestKit.Options(server));
         await using var workspace = new TempFolderWorkspace(
-            (GateConfig.RelativePath, NotesConfig), ("plan.txt", "call()\n"), (".drafts/plan.txt", "draft\n"), ("__pycache__/plan.txt", "kept\n"));
+            (GateConfig.RelativePath, NotesToolchain.Config), ("plan.txt", "call()\n"), (".drafts/plan.txt", "draft\n"), ("__pycache__/plan.txt", "kept\n"));
         var context = StageTestKit.Context(StageName.Scout, StageTestKit.HealthSpec, workspace: workspace);
 
-        var result = await new ScoutStage(factory.Create(StageName.Scout), toolchains: WithNotes()).ExecuteAsync(context, CancellationToken.None);
+        var result = await new ScoutStage(factory.Create(StageName.Scout), toolchains: NotesToolchain.WithPython()).ExecuteAsync(context, CancellationToken.None);
 
         var brief = Assert.IsType<ScoutBrief>(result.Output);
         Assert.Equal(NotesToolchain.DetectedFramework, brief.Framework);
@@ -67,9 +63,9 @@ public sealed class ToolchainDetectionTests
         await using var server = await FakeOllamaServer.StartAsync();
         server.Script(StageTestKit.BuildModel, FakeReply.Text("{\"path\": \"checks/plan_check.txt\", \"content\": \"plan works\\n\"}"));
         using var factory = StageChatFactory.ForOllama(StageTestKit.Options(server));
-        await using var workspace = new TempFolderWorkspace((GateConfig.RelativePath, NotesConfig), ("plan.txt", "call()\n"), ("checks/README", "x\n"));
+        await using var workspace = new TempFolderWorkspace((GateConfig.RelativePath, NotesToolchain.Config), ("plan.txt", "call()\n"), ("checks/README", "x\n"));
 
-        var tests = await new ModelTestWriter(factory.Create(StageName.Test), toolchains: WithNotes()).WriteTestsAsync(
+        var tests = await new ModelTestWriter(factory.Create(StageName.Test), toolchains: NotesToolchain.WithPython()).WriteTestsAsync(
             StageTestKit.Context(StageName.Test, StageTestKit.HealthSpec, workspace: workspace), [new FileEdit("plan.txt", "call()\n")], CancellationToken.None);
 
         Assert.Equal("checks/plan_check.txt", Assert.Single(tests).Path);

@@ -18,7 +18,6 @@ namespace Factory.Tests.Toolchains;
 /// </summary>
 public sealed class ToolchainFeedbackTests
 {
-    private const string NotesConfig = "{\"toolchain\": \"notes\", \"testFolders\": [\"checks\"]}";
     private const int Notes = 600;
 
     private static string Book()
@@ -35,14 +34,14 @@ public sealed class ToolchainFeedbackTests
     [Fact(Timeout = 60_000)]
     public async Task BUILD_outlines_a_large_notes_file_and_reads_the_notes_checkers_output_through_the_toolchain()
     {
-        var registry = new ToolchainRegistryBuilder().AddPythonToolchain().AddToolchain(new NotesToolchain()).Build();
+        var registry = NotesToolchain.WithPython();
         await using var server = await FakeOllamaServer.StartAsync();
         server.Script(StageTestKit.BuildModel, FakeReply.Text(JsonSerializer.Serialize(new
         {
             edits = new[] { new { path = "book.txt", search = "the text of note 0100, kept short and plain.\n", replace = "note one hundred.\n" } },
         })));
         using var factory = StageChatFactory.ForOllama(StageTestKit.Options(server));
-        await using var workspace = new TempFolderWorkspace((GateConfig.RelativePath, NotesConfig), ("book.txt", Book()));
+        await using var workspace = new TempFolderWorkspace((GateConfig.RelativePath, NotesToolchain.Config), ("book.txt", Book()));
         var brief = new ScoutBrief(["book.txt"], [], []) { Regions = [new FileRegion("book.txt", 199, 200)] };
         const string Feedback = "--- notecheck (exit 1) ---\nnotecheck: progress 50%\nat line 901 of book.txt\nNotesError: note 0451 is unfinished";
         var context = StageTestKit.Context(StageName.Build, StageTestKit.HealthSpec, brief, workspace, Feedback, StageName.Validate, attempt: 2);

@@ -7,7 +7,7 @@ namespace Factory.Tests.Toolchains;
 
 public sealed class ToolchainRegistryTests
 {
-    private static readonly ToolchainRegistry Both = new ToolchainRegistryBuilder().AddPythonToolchain().AddToolchain(new NotesToolchain()).Build();
+    private static readonly ToolchainRegistry Both = NotesToolchain.WithPython();
 
     [Fact]
     public void A_configuration_that_names_no_toolchain_gets_python()

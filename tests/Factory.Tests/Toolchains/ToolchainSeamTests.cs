@@ -21,14 +21,13 @@ namespace Factory.Tests.Toolchains;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ToolchainSeamTests
 {
-    private const string NotesConfig = "{\"toolchain\": \"notes\", \"testFolders\": [\"checks\"]}";
     private const string UnclosedEdit = "{\"edits\": [{\"path\": \"plan.txt\", \"content\": \"call(\\n\"}]}";
     private static readonly ScoutBrief Brief = new(["plan.txt"], [], []);
 
     [Fact(Timeout = 60_000)]
     public async Task BUILD_checks_the_registered_toolchains_sources_with_its_parser_and_names_its_language()
     {
-        var (result, notes, system) = await BuildUnclosedEditAsync((GateConfig.RelativePath, NotesConfig), ("plan.txt", "call()\n"));
+        var (result, notes, system) = await BuildUnclosedEditAsync((GateConfig.RelativePath, NotesToolchain.Config), ("plan.txt", "call()\n"));
 
         Assert.False(result.Ok);
         Assert.Equal("plan.txt: NotesError: '(' was never closed", result.Detail);
@@ -55,7 +54,7 @@ public sealed class ToolchainSeamTests
         using var state = new TempDirectory();
         var gates = new ToolchainGateSet(
             registry, new FixedTestWriter([]), new SandboxedRunner(new SandboxOptions()), new GateOptions { MypyCacheDirectory = state.Path });
-        await using var workspace = new TempFolderWorkspace((GateConfig.RelativePath, NotesConfig), ("plan.txt", "call()\n"));
+        await using var workspace = new TempFolderWorkspace((GateConfig.RelativePath, NotesToolchain.Config), ("plan.txt", "call()\n"));
 
         await gates.Baseline().PrepareAsync(new FeatureRequest("req-1", "x"), workspace, CancellationToken.None);
         var validate = await gates.Stage(g => g.Validate).ExecuteAsync(StageTestKit.Context(StageName.Validate, workspace: workspace), CancellationToken.None);
@@ -72,11 +71,11 @@ public sealed class ToolchainSeamTests
         using var repo = SampleRepo.Create();
         Directory.CreateDirectory(Path.Combine(repo.CheckoutPath, ".factory"));
         Directory.CreateDirectory(Path.Combine(repo.CheckoutPath, "checks"));
-        File.WriteAllText(Path.Combine(repo.CheckoutPath, GateConfig.RelativePath), NotesConfig);
+        File.WriteAllText(Path.Combine(repo.CheckoutPath, GateConfig.RelativePath), NotesToolchain.Config);
         File.WriteAllText(Path.Combine(repo.CheckoutPath, "checks", "README"), "checks live here\n");
         repo.Git("add", "--all");
         repo.Git("commit", "--quiet", "-m", "a notes repository");
-        var registry = new ToolchainRegistryBuilder().AddPythonToolchain().AddToolchain(new NotesToolchain()).Build();
+        var registry = NotesToolchain.WithPython();
         var provider = new GitWorkspaceProvider(new GitWorkspaceOptions { RepositoryPath = repo.CheckoutPath, StateDirectory = repo.StatePath })
         {
             Toolchains = registry,
@@ -101,7 +100,7 @@ public sealed class ToolchainSeamTests
     {
         using var repo = SampleRepo.Create();
         Directory.CreateDirectory(Path.Combine(repo.CheckoutPath, ".factory"));
-        File.WriteAllText(Path.Combine(repo.CheckoutPath, GateConfig.RelativePath), NotesConfig);
+        File.WriteAllText(Path.Combine(repo.CheckoutPath, GateConfig.RelativePath), NotesToolchain.Config);
         repo.Git("add", "--all");
         repo.Git("commit", "--quiet", "-m", "a notes repository");
         var provider = new GitWorkspaceProvider(new GitWorkspaceOptions { RepositoryPath = repo.CheckoutPath, StateDirectory = repo.StatePath });
