@@ -17,7 +17,8 @@ namespace Factory.Dataflow.Gates;
 /// committed one. Detection reads the list of files HEAD tracks, not what is on disk, so files a change adds cannot
 /// change the answer between stages; the configuration files detection reads (pyproject.toml, pytest.ini, conftest.py,
 /// ...) are protected the same way. Detected answers are kept per (folder, commit) for the life of the process, so a
-/// process is expected to resolve one folder with one registry.
+/// process is expected to resolve one folder with one registry. A committed file is read on every call and parsed once
+/// per distinct text (<see cref="GateConfigCache"/>), so the five stages of every request share one parse.
 /// </remarks>
 public static class GateConfigResolver
 {
@@ -44,13 +45,21 @@ public static class GateConfigResolver
     /// the toolchain of <paramref name="toolchains"/> that recognises the repository when none is committed.
     /// </summary>
     /// <exception cref="GateEnvironmentException">The file exists but is not valid; the message says what is wrong.</exception>
-    public static async ValueTask<ResolvedGateConfig> ResolveAsync(string root, ToolchainRegistry toolchains, CancellationToken cancellationToken)
+    public static ValueTask<ResolvedGateConfig> ResolveAsync(string root, ToolchainRegistry toolchains, CancellationToken cancellationToken) =>
+        ResolveAsync(root, toolchains, GateConfigCache.Shared, cancellationToken);
+
+    /// <summary>As <see cref="ResolveAsync(string, ToolchainRegistry, CancellationToken)"/>, parsing committed files through <paramref name="parsed"/>.</summary>
+    internal static async ValueTask<ResolvedGateConfig> ResolveAsync(
+        string root, ToolchainRegistry toolchains, GateConfigCache parsed, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         ArgumentNullException.ThrowIfNull(toolchains);
-        if (File.Exists(Path.Combine(root, GateConfig.RelativePath)))
+        var file = Path.Combine(root, GateConfig.RelativePath);
+        if (File.Exists(file))
         {
-            return new ResolvedGateConfig(await GateConfig.LoadAsync(root, cancellationToken).ConfigureAwait(false), null);
+            // Read every time (a new commit or an edited file is seen at once), parsed once per distinct text.
+            var text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+            return new ResolvedGateConfig(parsed.Parse(text), null);
         }
 
         // HEAD read from git's files, trusted only when git itself named that commit for this folder before: a

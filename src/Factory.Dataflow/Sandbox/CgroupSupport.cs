@@ -159,49 +159,46 @@ internal sealed class CgroupSupport
     private static string? TryV2(CgroupMounts.Hierarchy v2, List<string> notes)
     {
         var own = v2.OwnFolder;
+        var delegated = DelegateV2(
+            own, ["memory", "pids"], notes,
+            offered => $"cgroup v2 at {own} offers no memory and pids controllers (it offers: {string.Join(' ', offered)})",
+            problem => $"cgroup v2: cannot delegate memory and pids below {own} ({problem})");
+        return delegated && Probe(own, "memory.max", notes) ? own : null;
+    }
+
+    /// <summary>Enables v2's cpu controller below Factory's folder, when the machine offers it; the quota is optional.</summary>
+    private static bool TryV2Cpu(string own, List<string> notes) =>
+        DelegateV2(
+            own, ["cpu"], notes,
+            _ => $"cgroup v2 at {own} offers no cpu controller: no CPU quota per sandbox",
+            problem => $"cgroup v2: cannot delegate cpu below {own} ({problem}): no CPU quota per sandbox");
+
+    /// <summary>
+    /// Makes every one of <paramref name="controllers"/> usable in the groups Factory makes below <paramref name="own"/>:
+    /// offered to the folder, and enabled for its children (enabled now, all of them in one write, when one is not).
+    /// False, with the note the caller words, when one is not offered or the kernel refuses to enable them.
+    /// </summary>
+    private static bool DelegateV2(
+        string own, string[] controllers, List<string> notes, Func<HashSet<string>, string> notOffered, Func<string, string> refused)
+    {
         var available = ReadWords(Path.Combine(own, "cgroup.controllers"));
-        if (!available.Contains("memory") || !available.Contains("pids"))
+        if (!controllers.All(available.Contains))
         {
-            notes.Add($"cgroup v2 at {own} offers no memory and pids controllers (it offers: {string.Join(' ', available)})");
-            return null;
+            notes.Add(notOffered(available));
+            return false;
         }
 
         var enabled = ReadWords(Path.Combine(own, "cgroup.subtree_control"));
-        if (!enabled.Contains("memory") || !enabled.Contains("pids"))
+        if (!controllers.All(enabled.Contains))
         {
             try
             {
                 // Only allowed where the folder holds no process itself (or is the root): v2's "no internal processes" rule.
-                File.WriteAllText(Path.Combine(own, "cgroup.subtree_control"), "+memory +pids");
+                File.WriteAllText(Path.Combine(own, "cgroup.subtree_control"), string.Join(' ', controllers.Select(c => "+" + c)));
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                notes.Add($"cgroup v2: cannot delegate memory and pids below {own} ({exception.Message})");
-                return null;
-            }
-        }
-
-        return Probe(own, "memory.max", notes) ? own : null;
-    }
-
-    /// <summary>Enables v2's cpu controller below Factory's folder, when the machine offers it; the quota is optional.</summary>
-    private static bool TryV2Cpu(string own, List<string> notes)
-    {
-        if (!ReadWords(Path.Combine(own, "cgroup.controllers")).Contains("cpu"))
-        {
-            notes.Add($"cgroup v2 at {own} offers no cpu controller: no CPU quota per sandbox");
-            return false;
-        }
-
-        if (!ReadWords(Path.Combine(own, "cgroup.subtree_control")).Contains("cpu"))
-        {
-            try
-            {
-                File.WriteAllText(Path.Combine(own, "cgroup.subtree_control"), "+cpu");
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                notes.Add($"cgroup v2: cannot delegate cpu below {own} ({exception.Message}): no CPU quota per sandbox");
+                notes.Add(refused(exception.Message));
                 return false;
             }
         }

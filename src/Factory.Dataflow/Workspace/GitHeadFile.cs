@@ -23,17 +23,7 @@ internal static class GitHeadFile
     {
         try
         {
-            var dotGit = Path.Combine(root, ".git");
-            string gitDirectory;
-            if (Directory.Exists(dotGit))
-            {
-                gitDirectory = dotGit;
-            }
-            else if (ReadLine(dotGit) is { } link && link.StartsWith(GitDirPrefix, StringComparison.Ordinal))
-            {
-                gitDirectory = Path.GetFullPath(link[GitDirPrefix.Length..], root);
-            }
-            else
+            if (GitDirectoryOf(root) is not { } gitDirectory)
             {
                 return null;
             }
@@ -51,9 +41,7 @@ internal static class GitHeadFile
             }
 
             var name = head[RefPrefix.Length..];
-            var common = ReadLine(Path.Combine(gitDirectory, "commondir")) is { } relative
-                ? Path.GetFullPath(relative, gitDirectory)
-                : gitDirectory;
+            var common = CommonDirectoryOf(gitDirectory);
             if (ReadLine(Path.Combine(common, name)) is { } loose)
             {
                 return IsObjectId(loose) ? loose : null;
@@ -66,6 +54,43 @@ internal static class GitHeadFile
             return null;
         }
     }
+
+    /// <summary>
+    /// The absolute path of the git common folder of the checkout or worktree at <paramref name="root"/> as its files
+    /// name it (<c>.git</c>, or the <c>gitdir:</c> file's folder and its <c>commondir</c>), symbolic links not
+    /// resolved; null when it cannot be read for sure. Not git's own spelling: a key to recognise a repository git
+    /// has named before.
+    /// </summary>
+    public static string? TryReadCommonDirectory(string root)
+    {
+        try
+        {
+            return GitDirectoryOf(root) is { } gitDirectory ? CommonDirectoryOf(gitDirectory) : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static string? GitDirectoryOf(string root)
+    {
+        var dotGit = Path.Combine(root, ".git");
+        if (Directory.Exists(dotGit))
+        {
+            return Path.GetFullPath(dotGit);
+        }
+
+        return ReadLine(dotGit) is { } link && link.StartsWith(GitDirPrefix, StringComparison.Ordinal)
+            ? Path.GetFullPath(link[GitDirPrefix.Length..], root)
+            : null;
+    }
+
+    // A linked worktree's own folder names the common dir it shares; a checkout's .git is its own.
+    private static string CommonDirectoryOf(string gitDirectory) =>
+        ReadLine(Path.Combine(gitDirectory, "commondir")) is { } relative
+            ? Path.GetFullPath(relative, gitDirectory)
+            : gitDirectory;
 
     private static string? FromPackedRefs(string path, string name)
     {

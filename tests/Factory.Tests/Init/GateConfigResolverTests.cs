@@ -1,4 +1,5 @@
 using Factory.Dataflow.Gates;
+using Factory.Dataflow.Toolchains;
 using Factory.Tests.Support;
 
 namespace Factory.Tests.Init;
@@ -49,6 +50,83 @@ public class GateConfigResolverTests
         Assert.Equal(80, resolved.Config.CoverageFloor);
         Assert.Equal("gates: .factory/gates.json of the base commit", resolved.Describe());
         Assert.Null(await GateConfigResolver.UncommittedChangeAsync(repo.CheckoutPath, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Worktrees_holding_the_same_configuration_file_share_one_parse()
+    {
+        using var repo = SampleRepo.Create();
+        var worktree = Path.Combine(repo.StatePath, "second");
+        repo.Git("worktree", "add", "--quiet", "--detach", worktree);
+        var cache = new GateConfigCache(capacity: 4);
+
+        var first = await GateConfigResolver.ResolveAsync(repo.CheckoutPath, ToolchainRegistry.Default, cache, CancellationToken.None);
+        var again = await GateConfigResolver.ResolveAsync(repo.CheckoutPath, ToolchainRegistry.Default, cache, CancellationToken.None);
+        var other = await GateConfigResolver.ResolveAsync(worktree, ToolchainRegistry.Default, cache, CancellationToken.None);
+
+        Assert.Equal(1, cache.Parses);
+        Assert.Same(first.Config, again.Config);
+        Assert.Same(first.Config, other.Config);
+        Assert.Equal(80, other.Config.CoverageFloor);
+    }
+
+    [Fact]
+    public async Task A_configuration_file_changed_between_two_resolutions_is_parsed_again_and_its_new_value_used()
+    {
+        using var repo = SampleRepo.Create();
+        var path = Path.Combine(repo.CheckoutPath, GateConfig.RelativePath);
+        var cache = new GateConfigCache(capacity: 4);
+
+        var before = await GateConfigResolver.ResolveAsync(repo.CheckoutPath, ToolchainRegistry.Default, cache, CancellationToken.None);
+        // Same length, written at once: only the bytes tell the two files apart.
+        var text = File.ReadAllText(path);
+        Assert.Contains("\"coverageFloor\": 80", text, StringComparison.Ordinal);
+        File.WriteAllText(path, text.Replace("\"coverageFloor\": 80", "\"coverageFloor\": 70", StringComparison.Ordinal));
+        var after = await GateConfigResolver.ResolveAsync(repo.CheckoutPath, ToolchainRegistry.Default, cache, CancellationToken.None);
+        repo.Git("commit", "--quiet", "-am", "coverage floor 70");
+        var committed = await GateConfigResolver.ResolveAsync(repo.CheckoutPath, CancellationToken.None);
+
+        Assert.Equal(80, before.Config.CoverageFloor);
+        Assert.Equal(70, after.Config.CoverageFloor);
+        Assert.Equal(2, cache.Parses);
+        Assert.Equal(70, committed.Config.CoverageFloor);
+    }
+
+    [Fact]
+    public async Task An_invalid_configuration_file_fails_every_resolution_and_is_not_kept()
+    {
+        using var repo = SampleRepo.Create();
+        File.WriteAllText(Path.Combine(repo.CheckoutPath, GateConfig.RelativePath), """{ "patchCoverageFloor": 120 }""");
+        var cache = new GateConfigCache(capacity: 4);
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var error = await Assert.ThrowsAsync<Factory.Dataflow.Sandbox.GateEnvironmentException>(
+                async () => await GateConfigResolver.ResolveAsync(repo.CheckoutPath, ToolchainRegistry.Default, cache, CancellationToken.None));
+            Assert.Contains("patchCoverageFloor must be between 0 and 100", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, cache.Parses);
+    }
+
+    [Fact]
+    public void The_parse_cache_keeps_the_most_recently_used_texts_up_to_its_capacity()
+    {
+        var cache = new GateConfigCache(capacity: 2);
+        string Text(int floor) => $$"""{ "patchCoverageFloor": {{floor}} }""";
+
+        cache.Parse(Text(1));
+        cache.Parse(Text(2));
+        cache.Parse(Text(1));
+        cache.Parse(Text(3));
+        var parsesBefore = cache.Parses;
+        cache.Parse(Text(1));
+        var keptRecent = cache.Parses == parsesBefore;
+        cache.Parse(Text(2));
+
+        Assert.True(keptRecent);
+        Assert.Equal(parsesBefore + 1, cache.Parses);
+        Assert.Equal(2, cache.Parse(Text(2)).PatchCoverageFloor);
     }
 
     [Fact]

@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
-using CliWrap;
-using CliWrap.Buffered;
 using Factory.Dataflow.Sandbox;
 
 namespace Factory.Dataflow.Toolchains.Python.Gates;
 
 /// <summary>
 /// Shares mypy's cache between the worktrees of one repository without letting concurrent runs corrupt it. Each run
-/// gets a private copy made of hard links to the newest snapshot (mypy replaces cache files by rename, never edits
-/// them in place, so the snapshot's files are never changed through the links); a finished run's copy becomes the
+/// gets a private copy made of hard links to the newest snapshot, made in this process (<see cref="MypyCacheCopy"/>:
+/// mypy replaces its cache files by rename, so the snapshot's files are never changed through the links; the two it
+/// writes in place are copied); a finished run's copy becomes the
 /// newest snapshot by a rename. Readers never see a half-written cache; concurrent writers never share one.
 /// </summary>
 internal sealed class MypyCacheStore(string root)
@@ -27,13 +26,14 @@ internal sealed class MypyCacheStore(string root)
             Directory.CreateDirectory(Path.GetDirectoryName(work)!);
             if (CurrentSnapshot(folder) is { } snapshot)
             {
-                var copy = await Cli.Wrap("cp")
-                    .WithArguments(["-a", "--link", snapshot, work])
-                    .WithValidation(CommandResultValidation.None)
-                    .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
-                if (copy.ExitCode != 0)
+                try
                 {
-                    throw new GateEnvironmentException($"Could not copy the mypy cache {snapshot}: {copy.StandardError.Trim()}");
+                    MypyCacheCopy.Copy(snapshot, work);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    DeletePartial(work);
+                    throw new GateEnvironmentException($"Could not copy the mypy cache {snapshot}: {exception.Message}", exception);
                 }
             }
             else
@@ -74,6 +74,21 @@ internal sealed class MypyCacheStore(string root)
         finally
         {
             semaphore.Release();
+        }
+    }
+
+    private static void DeletePartial(string work)
+    {
+        try
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Left in the work folder; the error being reported is the copy's.
         }
     }
 

@@ -46,10 +46,12 @@ internal sealed class ValidateTools(SandboxedRunner runner, GateOptions options,
             ? served
             : await runner.RunAsync(lint, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>The repository every worktree of which shares one mypy cache: its git common folder.</summary>
-    public static async Task<string> RepositoryOfAsync(string worktree, CancellationToken cancellationToken) =>
-        (await GitCli.RunAsync(worktree, ["rev-parse", "--path-format=absolute", "--git-common-dir"], cancellationToken)
-            .ConfigureAwait(false)).Trim();
+    /// <summary>
+    /// The repository every worktree of which shares one mypy cache: its git common folder as git names it (asked once
+    /// per repository, then recognised from the worktree's files).
+    /// </summary>
+    public static Task<string> RepositoryOfAsync(string worktree, CancellationToken cancellationToken) =>
+        GitHeadAnswers.Shared.CommonDirectoryAsync(worktree, cancellationToken);
 
     private static IReadOnlyList<string> LintArguments(IReadOnlyList<string> configured) =>
         configured[0] == "ruff" && configured.Count > 1 && configured[1] == "check" &&

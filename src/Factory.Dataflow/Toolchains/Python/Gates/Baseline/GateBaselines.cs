@@ -36,9 +36,8 @@ internal sealed class GateBaselines
 
     public async Task<GateBaseline> GetAsync(string worktree, GateConfig config, CancellationToken cancellationToken)
     {
-        var heads = (await GitCli.RunAsync(worktree, ["rev-parse", "HEAD^{commit}", "HEAD^{tree}"], cancellationToken).ConfigureAwait(false))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var (commit, tree) = (heads[0], heads[1]);
+        // git's answer for the first worktree on a commit; the next ones are recognised from git's files.
+        var (commit, tree) = await GitHeadAnswers.Shared.HeadAsync(worktree, cancellationToken).ConfigureAwait(false);
         var versions = await ToolVersions.GetAsync(_runner, _options, config.Lint).WaitAsync(cancellationToken).ConfigureAwait(false);
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             string.Join('\n', FormatVersion, tree, config.ToCanonicalJson(), _options.PythonInterpreter, versions))))[..32];
