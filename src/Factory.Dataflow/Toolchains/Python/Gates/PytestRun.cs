@@ -18,6 +18,20 @@ internal static class PytestRun
     public const int UsageError = 4;
     public const int NoTestsCollected = 5;
 
+    /// <summary>Runs pytest on <paramref name="paths"/> in <paramref name="root"/>, in the sandbox.</summary>
+    /// <param name="runner">The sandbox.</param>
+    /// <param name="options">The interpreter, and whether worktree runs may start warm.</param>
+    /// <param name="config">The repository's gate configuration (the test command, source package, protected paths).</param>
+    /// <param name="root">The worktree, or an export of the base commit.</param>
+    /// <param name="paths">The test paths or node ids to run.</param>
+    /// <param name="coverage">Whether to measure line coverage of the source package.</param>
+    /// <param name="timeout">How long the run may take.</param>
+    /// <param name="cancellationToken">Stops the run (its processes are killed).</param>
+    /// <param name="testContexts">Whether to record which test ran which line (the base commit's run).</param>
+    /// <param name="warm">
+    /// True for a run in a worktree that may start in the warm pytest server (<see cref="GateOptions.WarmPytest"/>); the
+    /// base commit's runs pass false and always start fresh.
+    /// </param>
     public static async Task<PytestResult> RunAsync(
         SandboxedRunner runner,
         GateOptions options,
@@ -27,12 +41,16 @@ internal static class PytestRun
         bool coverage,
         TimeSpan timeout,
         CancellationToken cancellationToken,
-        bool testContexts = false)
+        bool testContexts = false,
+        bool warm = false)
     {
         // Reports and coverage data must outlive the sandbox (each gets a fresh /tmp), so they go to a folder bound
-        // writable: the runner's scratch folder, a size-bounded tmpfs when Factory runs as root.
-        using var scratchFolder = runner.CreateScratchFolder();
-        var scratch = new DirectoryInfo(scratchFolder.Path);
+        // writable: the runner's scratch folder, a size-bounded tmpfs when Factory runs as root; for a warm run, the
+        // run's own folder in the server's runs folder (a tmpfs of the same size).
+        var server = warm ? await WarmPytest.ServerForAsync(runner, options, root).ConfigureAwait(false) : null;
+        using var warmRun = server is null ? null : ForkServerRun.Create(server.RunsFolder, runner.ScratchSizeBytes);
+        using var scratchFolder = warmRun is null ? runner.CreateScratchFolder() : null;
+        var scratch = new DirectoryInfo(warmRun?.ScratchPath ?? scratchFolder!.Path);
         var junit = Path.Combine(scratch.FullName, "junit.xml");
         var coverageXml = Path.Combine(scratch.FullName, "coverage.xml");
         List<string> arguments =
@@ -56,7 +74,19 @@ internal static class PytestRun
             WritablePaths = [scratch.FullName],
             Environment = new Dictionary<string, string> { ["COVERAGE_FILE"] = Path.Combine(scratch.FullName, ".coverage") },
         };
-        var result = await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+        SandboxResult? result = null;
+        if (warmRun is not null && command.Executable == options.PythonInterpreter &&
+            ToolBootstrap.TryRead(command.Arguments, out var module, out var worktreeImports, out var moduleArguments) && module == "pytest")
+        {
+            result = await runner.RunInForkServerAsync(server!, warmRun, command, module, moduleArguments, worktreeImports, cancellationToken)
+                .ConfigureAwait(false);
+            if (result is null)
+            {
+                warmRun.ClearScratch();
+            }
+        }
+
+        result ??= await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
         GateCommands.ThrowIfToolMissing(result, config.Test, options);
         var covering = coverage && testContexts
             ? await Selection.CoveringTests.ReadAsync(runner, options, config, root, Path.Combine(scratch.FullName, ".coverage"), cancellationToken).ConfigureAwait(false)
