@@ -177,6 +177,28 @@ public sealed class WarmPytestConfinementTests
         Assert.Equal(0, next.Run.ExitCode);
     }
 
+    [Fact]
+    public async Task A_warm_run_past_its_memory_bound_is_killed_by_its_own_cgroup()
+    {
+        await using var gates = await GateFixture.CreateAsync();
+        File.WriteAllText(Path.Combine(gates.Workspace.RootPath, "tests", "test_memory.py"), """
+            def test_takes_more_memory_than_the_bound():
+                chunks = [bytearray(16 * 1024 * 1024) for _ in range(40)]
+                assert len(chunks) == 40
+            """);
+        var runner = new SandboxedRunner(new SandboxOptions { MemoryLimitBytes = 320L * 1024 * 1024 });
+        var options = new GateOptions { MypyCacheDirectory = gates.Options.MypyCacheDirectory, WarmPytest = true };
+
+        var run = await RunAsync(runner, options, gates.Workspace.RootPath, warm: true);
+        var fresh = await RunAsync(runner, options, gates.Workspace.RootPath, warm: false);
+
+        Assert.True(run.Run.Served, run.Run.Output);
+        Assert.True(run.Run.BoundsReached.HasFlag(SandboxBounds.Memory), $"{run.Run.BoundsReached}: {run.Run.Output}");
+        Assert.Contains("The sandbox reached its memory bound (320 MiB", run.Run.Output);
+        Assert.NotEqual(0, run.Run.ExitCode);
+        Assert.Equal(fresh.Run.BoundsReached, run.Run.BoundsReached);
+    }
+
     private static bool AllEscapeChecksHeld(PytestResult run, string? except = null) =>
         run.Tests?.Where(t => t.Key.Contains("test_escape", StringComparison.Ordinal)).ToList() is { Count: 7 } checks &&
         checks.All(t => t.Value == TestOutcome.Passed || (except is not null && t.Key.EndsWith("::" + except, StringComparison.Ordinal)));
