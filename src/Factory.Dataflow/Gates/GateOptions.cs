@@ -74,8 +74,8 @@ public sealed class GateOptions
     /// docs/security.md. Used only when Factory runs as root with cgroups for memory and processes; otherwise, and
     /// whenever the server cannot answer, pytest runs the ordinary way. The base commit's runs always start fresh.
     /// </summary>
-    /// <value>Defaults to false.</value>
-    public bool WarmPytest { get; set; }
+    /// <value>Defaults to true.</value>
+    public bool WarmPytest { get; set; } = true;
 
     internal GateOptions ValidateAndCopy()
     {

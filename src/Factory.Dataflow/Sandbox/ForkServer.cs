@@ -34,6 +34,9 @@ internal sealed class ForkServer : IDisposable
         _ = PumpStandardErrorAsync();
     }
 
+    /// <summary>The process id of the server's bubblewrap (its interpreter is a descendant).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The shared tmpfs that holds each run's folder.</summary>
     public string RunsFolder { get; }
 

@@ -11,8 +11,11 @@ namespace Factory.Dataflow.Sandbox;
 /// </summary>
 public sealed partial class SandboxedRunner
 {
-    /// <summary>The capabilities the fork server keeps: the launcher's, and CAP_SYS_ADMIN for its children's mount namespaces.</summary>
-    private static readonly string[] s_forkServerCapabilities = [.. BubblewrapArguments.LauncherCapabilities, "CAP_SYS_ADMIN"];
+    /// <summary>
+    /// The capabilities the fork server keeps: the launcher's, CAP_SYS_ADMIN for its children's namespaces and mounts, and
+    /// CAP_NET_ADMIN to bring up the loopback of each child's own network namespace.
+    /// </summary>
+    private static readonly string[] s_forkServerCapabilities = [.. BubblewrapArguments.LauncherCapabilities, "CAP_SYS_ADMIN", "CAP_NET_ADMIN"];
 
     /// <summary>
     /// True when runs can be served warm here: bubblewrap, Factory as root (the server needs CAP_SYS_ADMIN for its

@@ -1,14 +1,14 @@
 """Factory's fork server: a warm interpreter that starts each gate run as a child confined like a fresh sandbox.
 
 It runs inside bubblewrap (read-only machine, no network, its own PID namespace), as root with only CAP_SYS_ADMIN,
-CAP_SETUID, CAP_SETGID and CAP_SETPCAP, because each child builds its own confinement from that: it never runs
+CAP_NET_ADMIN, CAP_SETUID, CAP_SETGID and CAP_SETPCAP, because each child builds its own confinement from that: it never runs
 model-written code itself. At start it imports the tool (pytest, coverage, pytest-cov) and the installed third-party
 packages it is told to, once; it never imports, opens or changes into a worktree. Then, per request (one JSON line on
 stdin), it forks a child that:
 
 1. points stdin at /dev/null and stdout/stderr at files of the run's own folder, closes every other descriptor
    (the server's pipes to Factory included), and joins the run's cgroups (memory, processes, CPU) by writing 0;
-2. unshares a mount, PID, IPC and UTS namespace, hides every worktree and run folder (and the server's /tmp and
+2. unshares a mount, PID, IPC, UTS and network namespace (its loopback up, shared with no other run), hides every worktree and run folder (and the server's /tmp and
    /dev/shm) under fresh empty file systems, binds back only its own worktree (read-only when asked) and writable
    paths at their own paths, and makes the cgroup folders read-only again;
 3. forks an init (pid 1, which reaps) and the tool (pid 2) under a fresh /proc, as bubblewrap does; the tool then
@@ -29,8 +29,11 @@ import importlib.util
 import json
 import os
 import runpy
+import fcntl
 import select
 import signal
+import socket
+import struct
 import sys
 import traceback
 
@@ -50,6 +53,7 @@ MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
 CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
 CLONE_NEWUTS = 0x04000000
 CLONE_NEWIPC = 0x08000000
 CLONE_NEWPID = 0x20000000
@@ -122,10 +126,20 @@ def open_path(path):
     return os.open(path, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
 
 
+def loopback_up():
+    """The run's own network namespace has only a loopback, down: bring it up, as bubblewrap's --unshare-net does."""
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as control:
+        request = struct.pack("16sH", b"lo", 0)
+        flags = struct.unpack("16sH", fcntl.ioctl(control, siocgifflags, request)[:18])[1]
+        fcntl.ioctl(control, siocsifflags, struct.pack("16sH", b"lo", flags | iff_up))
+
+
 def build_view(request):
     """The run's own mount namespace: only its worktree and writable paths, at their own paths."""
-    if libc.unshare(ctypes.c_int(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS)) != 0:
+    if libc.unshare(ctypes.c_int(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET)) != 0:
         fail("unshare failed: " + last_error())
+    loopback_up()
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     worktree = request["workingDirectory"]
     targets = [(worktree, open_path(worktree), request["workingDirectoryReadOnly"])]
@@ -198,6 +212,10 @@ def run_tool(request):
     """What ToolBootstrap's cold start does after its preloads, then the interpreter's own exit steps."""
     os.environ.clear()
     os.environ.update(request["environment"])
+    if importlib.util.find_spec(request["module"]) is None:
+        sys.stderr.write(f"{sys.executable}: No module named {request['module']}\n")
+        sys.stderr.flush()
+        os._exit(1)
     if request["worktreeImports"]:
         sys.path.append(os.getcwd())
     sys.argv = ["-c", *request["arguments"]]

@@ -178,6 +178,51 @@ public sealed class WarmPytestConfinementTests
     }
 
     [Fact]
+    public async Task Each_warm_run_has_a_network_namespace_of_its_own_with_a_working_loopback()
+    {
+        await using var gates = await GateFixture.CreateAsync();
+        // Fails on purpose, so its message (the network namespace it saw) is in the output.
+        File.WriteAllText(Path.Combine(gates.Workspace.RootPath, "tests", "test_network.py"), """
+            import os, socket
+
+
+            def test_reports_its_network_namespace():
+                with socket.socket() as server, socket.socket() as client:
+                    server.bind(("127.0.0.1", 0))
+                    server.listen(1)
+                    client.connect(server.getsockname())
+                assert False, "namespace " + os.readlink("/proc/self/ns/net")
+            """);
+        var options = new GateOptions { MypyCacheDirectory = gates.Options.MypyCacheDirectory, WarmPytest = true };
+
+        var run = await RunAsync(gates, options, warm: true);
+        var server = await WarmPytest.ServerForAsync(gates.Runner, options.ValidateAndCopy(), gates.Workspace.RootPath);
+
+        Assert.True(run.Run.Served, run.Run.Output);
+        var seen = System.Text.RegularExpressions.Regex.Match(run.Run.Output, @"AssertionError: namespace (net:\[\d+\])");
+        Assert.True(seen.Success, run.Run.Output);
+        // Every process of the server (bubblewrap, its init, the interpreter) is in the server's one namespace; a run
+        // sharing it could talk to another run over its loopback (or an abstract unix socket) while both run.
+        var serverNamespaces = Descendants(server!.ProcessId).Select(pid => new FileInfo($"/proc/{pid}/ns/net").LinkTarget ?? "")
+            .Where(n => n.Length > 0).ToHashSet();
+        Assert.NotEmpty(serverNamespaces);
+        Assert.DoesNotContain(seen.Groups[1].Value, serverNamespaces);
+    }
+
+    private static IEnumerable<int> Descendants(int pid)
+    {
+        yield return pid;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            var children = File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var child in children.Select(int.Parse).SelectMany(Descendants))
+            {
+                yield return child;
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_warm_run_past_its_memory_bound_is_killed_by_its_own_cgroup()
     {
         await using var gates = await GateFixture.CreateAsync();

@@ -22,6 +22,7 @@ public sealed class WarmPytestVerdictTests
         await using var gates = await GateFixture.CreateAsync();
         await gates.BuildAsync(new FileEdit("app/main.py", code));
 
+        gates.Options.WarmPytest = false;
         var fresh = await gates.TestTracedAsync(new FixedTestWriter([new FileEdit("tests/test_health.py", test)]));
         gates.Options.WarmPytest = true;
         var warm = await gates.TestTracedAsync(new FixedTestWriter([new FileEdit("tests/test_health.py", test)]));
