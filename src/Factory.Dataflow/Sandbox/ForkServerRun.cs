@@ -36,22 +36,6 @@ internal sealed class ForkServerRun : IDisposable
         return run;
     }
 
-    /// <summary>Empties the scratch folder (before the same run is started the ordinary way).</summary>
-    public void ClearScratch()
-    {
-        foreach (var entry in new DirectoryInfo(ScratchPath).EnumerateFileSystemInfos())
-        {
-            if (entry is DirectoryInfo folder && folder.LinkTarget is null)
-            {
-                folder.Delete(recursive: true);
-            }
-            else
-            {
-                entry.Delete();
-            }
-        }
-    }
-
     /// <summary>What a file of the run holds, at most <paramref name="maxChars"/> characters (head and tail kept); "" when absent.</summary>
     public string Read(string name, int maxChars)
     {

@@ -201,6 +201,12 @@ public sealed partial class SandboxedRunner
         }
 
         var duration = _time.GetElapsedTime(started);
+        if (exit is null && !timedOut)
+        {
+            // The server died (or was stopped) before it answered: whatever the run wrote is not a verdict.
+            return null;
+        }
+
         var report = ReadReport(run);
         var standardError = run.Read("stderr", _options.MaxOutputChars);
         if (report is null && !timedOut)

@@ -203,23 +203,10 @@ public sealed class WarmPytestConfinementTests
         Assert.True(seen.Success, run.Run.Output);
         // Every process of the server (bubblewrap, its init, the interpreter) is in the server's one namespace; a run
         // sharing it could talk to another run over its loopback (or an abstract unix socket) while both run.
-        var serverNamespaces = Descendants(server!.ProcessId).Select(pid => new FileInfo($"/proc/{pid}/ns/net").LinkTarget ?? "")
+        var serverNamespaces = ProcessTree.Descendants(server!.ProcessId).Prepend(server.ProcessId).Select(pid => new FileInfo($"/proc/{pid}/ns/net").LinkTarget ?? "")
             .Where(n => n.Length > 0).ToHashSet();
         Assert.NotEmpty(serverNamespaces);
         Assert.DoesNotContain(seen.Groups[1].Value, serverNamespaces);
-    }
-
-    private static IEnumerable<int> Descendants(int pid)
-    {
-        yield return pid;
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-        {
-            var children = File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            foreach (var child in children.Select(int.Parse).SelectMany(Descendants))
-            {
-                yield return child;
-            }
-        }
     }
 
     [Fact]

@@ -48,56 +48,65 @@ internal static class PytestRun
         // writable: the runner's scratch folder, a size-bounded tmpfs when Factory runs as root; for a warm run, the
         // run's own folder in the server's runs folder (a tmpfs of the same size).
         var server = warm ? await WarmPytest.ServerForAsync(runner, options, root).ConfigureAwait(false) : null;
-        using var warmRun = server is null ? null : ForkServerRun.Create(server.RunsFolder, runner.ScratchSizeBytes);
-        using var scratchFolder = warmRun is null ? runner.CreateScratchFolder() : null;
-        var scratch = new DirectoryInfo(warmRun?.ScratchPath ?? scratchFolder!.Path);
-        var junit = Path.Combine(scratch.FullName, "junit.xml");
-        var coverageXml = Path.Combine(scratch.FullName, "coverage.xml");
-        List<string> arguments =
-        [
-            .. config.Test,
-
-            // No .pytest_cache in the worktree; every test runs (a project's -x or --maxfail would hide the rest) and a
-            // module that cannot be imported fails alone instead of stopping the run.
-            "-p", "no:cacheprovider", "--maxfail=2147483647", "--continue-on-collection-errors",
-            "--junitxml=" + junit,
-        ];
-        arguments.AddRange(coverage ? ["--cov=" + config.SourcePackage, "--cov-report=xml:" + coverageXml] : ["--no-cov"]);
-        if (coverage && testContexts)
+        if (server is not null && ForkServerRun.Create(server.RunsFolder, runner.ScratchSizeBytes) is { } warmRun)
         {
-            arguments.Add("--cov-context=test");
-        }
-
-        arguments.AddRange(paths);
-        var command = GateCommands.Create(arguments, root, config, options, timeout) with
-        {
-            WritablePaths = [scratch.FullName],
-            Environment = new Dictionary<string, string> { ["COVERAGE_FILE"] = Path.Combine(scratch.FullName, ".coverage") },
-        };
-        SandboxResult? result = null;
-        if (warmRun is not null && command.Executable == options.PythonInterpreter &&
-            ToolBootstrap.TryRead(command.Arguments, out var module, out var worktreeImports, out var moduleArguments) && module == "pytest")
-        {
-            result = await runner.RunInForkServerAsync(server!, warmRun, command, module, moduleArguments, worktreeImports, cancellationToken)
-                .ConfigureAwait(false);
-            if (result is null)
+            using (warmRun)
             {
-                warmRun.ClearScratch();
+                var warmCommand = Command(warmRun.ScratchPath);
+                if (warmCommand.Executable == options.PythonInterpreter &&
+                    ToolBootstrap.TryRead(warmCommand.Arguments, out var module, out var worktreeImports, out var moduleArguments) && module == "pytest" &&
+                    await runner.RunInForkServerAsync(server, warmRun, warmCommand, module, moduleArguments, worktreeImports, cancellationToken)
+                        .ConfigureAwait(false) is { } served)
+                {
+                    return await ReadAsync(served, warmRun.ScratchPath).ConfigureAwait(false);
+                }
             }
         }
 
-        result ??= await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
-        GateCommands.ThrowIfToolMissing(result, config.Test, options);
-        var covering = coverage && testContexts
-            ? await Selection.CoveringTests.ReadAsync(runner, options, config, root, Path.Combine(scratch.FullName, ".coverage"), cancellationToken).ConfigureAwait(false)
-            : null;
-        return new PytestResult(
-            result,
-            JunitReport.TryRead(junit),
-            coverage ? CoverageData.TryRead(coverageXml, root, path => config.IsTestFile(path, PythonFiles.Instance)) : null)
+        // Not warm, or the server could not run it (a fresh folder: the server's runs folder may be gone with it).
+        using var scratchFolder = runner.CreateScratchFolder();
+        var result = await runner.RunAsync(Command(scratchFolder.Path), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(result, scratchFolder.Path).ConfigureAwait(false);
+
+        SandboxCommand Command(string scratch)
         {
-            TestsByFile = covering,
-        };
+            List<string> arguments =
+            [
+                .. config.Test,
+
+                // No .pytest_cache in the worktree; every test runs (a project's -x or --maxfail would hide the rest) and a
+                // module that cannot be imported fails alone instead of stopping the run.
+                "-p", "no:cacheprovider", "--maxfail=2147483647", "--continue-on-collection-errors",
+                "--junitxml=" + Path.Combine(scratch, "junit.xml"),
+            ];
+            arguments.AddRange(coverage ? ["--cov=" + config.SourcePackage, "--cov-report=xml:" + Path.Combine(scratch, "coverage.xml")] : ["--no-cov"]);
+            if (coverage && testContexts)
+            {
+                arguments.Add("--cov-context=test");
+            }
+
+            arguments.AddRange(paths);
+            return GateCommands.Create(arguments, root, config, options, timeout) with
+            {
+                WritablePaths = [scratch],
+                Environment = new Dictionary<string, string> { ["COVERAGE_FILE"] = Path.Combine(scratch, ".coverage") },
+            };
+        }
+
+        async Task<PytestResult> ReadAsync(SandboxResult run, string scratch)
+        {
+            GateCommands.ThrowIfToolMissing(run, config.Test, options);
+            var covering = coverage && testContexts
+                ? await Selection.CoveringTests.ReadAsync(runner, options, config, root, Path.Combine(scratch, ".coverage"), cancellationToken).ConfigureAwait(false)
+                : null;
+            return new PytestResult(
+                run,
+                JunitReport.TryRead(Path.Combine(scratch, "junit.xml")),
+                coverage ? CoverageData.TryRead(Path.Combine(scratch, "coverage.xml"), root, path => config.IsTestFile(path, PythonFiles.Instance)) : null)
+            {
+                TestsByFile = covering,
+            };
+        }
     }
 }
 

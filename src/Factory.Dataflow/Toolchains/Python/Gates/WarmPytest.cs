@@ -23,6 +23,12 @@ internal static partial class WarmPytest
     /// <summary>The most Python files read for their imports.</summary>
     private const int MaxFilesRead = 2_000;
 
+    /// <summary>
+    /// The most servers kept at once (each holds an interpreter with its imports, about 100 MB): a process that works on
+    /// more repositories stops the one used least recently.
+    /// </summary>
+    private const int MaxServers = 4;
+
     private static readonly ConcurrentDictionary<string, Entry> s_servers = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -37,7 +43,8 @@ internal static partial class WarmPytest
         }
 
         var key = string.Join('\n', runner.ConfigurationKey, options.PythonInterpreter, folder);
-        var entry = s_servers.GetOrAdd(key, _ => new Entry());
+        StopUnused(keep: key);
+        var entry = s_servers.GetOrAdd(key, _ => new Entry(folder));
         var server = await entry.Current(() => runner.StartForkServerAsync(
             options.PythonInterpreter, folder, ToolBootstrap.Preloads("pytest"), ThirdPartyImports(worktree), TimeSpan.FromSeconds(120))).ConfigureAwait(false);
         return server is { IsUsable: true } ? server : null;
@@ -75,6 +82,34 @@ internal static partial class WarmPytest
         return names;
     }
 
+    /// <summary>
+    /// Stops the servers whose worktree folder is gone (its repository's state was removed: a later folder of the same
+    /// name would not be the one bound into the server), and the least recently used beyond <see cref="MaxServers"/>.
+    /// </summary>
+    private static void StopUnused(string keep)
+    {
+        var live = new List<(string Key, Entry Entry)>();
+        foreach (var (key, entry) in s_servers)
+        {
+            if (key != keep && !Directory.Exists(entry.Folder) && s_servers.TryRemove(key, out var gone))
+            {
+                gone.Stop();
+            }
+            else if (key != keep)
+            {
+                live.Add((key, entry));
+            }
+        }
+
+        foreach (var (key, _) in live.OrderByDescending(e => e.Entry.LastUsed).Skip(MaxServers - 1))
+        {
+            if (s_servers.TryRemove(key, out var evicted))
+            {
+                evicted.Stop();
+            }
+        }
+    }
+
     [GeneratedRegex(@"^\s*(?:from\s+(?<names>[A-Za-z_][\w.]*)\s+import\b|import\s+(?<names>[A-Za-z_][\w., ]*))")]
     private static partial Regex ImportLine();
 
@@ -82,17 +117,34 @@ internal static partial class WarmPytest
     private static partial Regex DottedName();
 
     /// <summary>One key's server: started once, replaced after <see cref="Backoff"/> when it is gone.</summary>
-    private sealed class Entry
+    private sealed class Entry(string folder)
     {
         private readonly Lock _gate = new();
         private Task<ForkServer?>? _start;
         private DateTime _failedAt = DateTime.MinValue;
+
+        public string Folder { get; } = folder;
+
+        public long LastUsed { get; private set; }
+
+        /// <summary>Stops the server once it started (a run in it is killed with it and starts the ordinary way).</summary>
+        public void Stop()
+        {
+            Task<ForkServer?>? start;
+            lock (_gate)
+            {
+                start = _start;
+            }
+
+            _ = start?.ContinueWith(t => t.Result?.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
 
         public async Task<ForkServer?> Current(Func<Task<ForkServer?>> start)
         {
             Task<ForkServer?> current;
             lock (_gate)
             {
+                LastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (_start is { IsCompletedSuccessfully: true } done && done.Result is not { IsUsable: true })
                 {
                     if (_failedAt == DateTime.MinValue)
