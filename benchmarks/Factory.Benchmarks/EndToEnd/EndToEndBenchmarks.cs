@@ -38,9 +38,9 @@ public class EndToEndBenchmarks
     private GateOptions _gates = null!;
     private int _invocation;
 
-    /// <summary>Issue 15: VALIDATE lints through one long-lived WebAssembly ruff (true) or starts one per run (false).</summary>
+    /// <summary>Issue 15 item 2: TEST's pytest from the warm server (<see cref="GateOptions.WarmPytest"/>) or fresh; ruff is served in both.</summary>
     [Params(false, true)]
-    public bool ServeRuff { get; set; }
+    public bool WarmPytest { get; set; }
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -51,7 +51,7 @@ public class EndToEndBenchmarks
         _models = ScriptedModels.Options(_server);
         _chats = StageChatFactory.ForOllama(_models, handler: new DelayingHandler(TimeSpan.FromMilliseconds(300)));
         _runner = new SandboxedRunner(new SandboxOptions());
-        _gates = new GateOptions { MypyCacheDirectory = Path.Combine(_repo.StatePath, "mypy"), ServeRuff = ServeRuff };
+        _gates = new GateOptions { MypyCacheDirectory = Path.Combine(_repo.StatePath, "mypy"), ServeRuff = true, WarmPytest = WarmPytest };
 
         // One request first, so the shared mypy cache is warm as it is after a factory's first request of the day.
         await RunSequentiallyAsync(1);
@@ -65,7 +65,7 @@ public class EndToEndBenchmarks
         var tiered = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") is { } fromEnvironment
             ? $"{fromEnvironment} (DOTNET_TieredCompilation)"
             : AppContext.GetData("System.Runtime.TieredCompilation") ?? "default (on)";
-        if (_graphTimes.Report($"question 5, graph, ServeRuff={ServeRuff}, TieredCompilation={tiered}") is { } report)
+        if (_graphTimes.Report($"question 5, graph, WarmPytest={WarmPytest}, TieredCompilation={tiered}") is { } report)
         {
             Console.WriteLine(report);
         }

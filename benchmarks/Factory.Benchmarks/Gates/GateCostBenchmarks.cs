@@ -24,10 +24,12 @@ public class GateCostBenchmarks
     private SampleWorkspace _sample = null!;
     private ValidateStage _warmValidate = null!;
     private GateOptions _options = null!;
+    private GateOptions? _warmOptions;
     private string _scratch = "";
     private int _coldRuns;
     private TimeSpan _ruffCpu;
     private int _ruffRuns;
+    private readonly Dictionary<bool, (TimeSpan Cpu, int Runs)> _pytestCpu = [];
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -56,6 +58,11 @@ public class GateCostBenchmarks
         {
             // The kernel's count (the run's cgroup) for the lints of this benchmark case: what each ruff run cost in CPU.
             Console.WriteLine($"// issue 15, ruff served: {_ruffRuns} lints, cpu {_ruffCpu.TotalMilliseconds / _ruffRuns:0} ms each");
+        }
+
+        foreach (var (warm, (cpu, runs)) in _pytestCpu)
+        {
+            Console.WriteLine($"// issue 15, pytest {(warm ? "warm" : "fresh")}: {runs} runs, cpu {cpu.TotalMilliseconds / runs:0} ms each");
         }
 
         Directory.Delete(_scratch, recursive: true);
@@ -123,6 +130,37 @@ public class GateCostBenchmarks
             // The next run must find the same suite: the stage writes the new test into the worktree.
             File.Delete(Path.Combine(_sample.Root, newTest.Path));
         }
+    }
+
+    /// <summary>Issue 15 item 2: TEST's whole-suite run with coverage (PytestRun) in a fresh sandboxed interpreter.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("pytest warm")]
+    public Task<bool> PytestRunFresh() => PytestRunAsync(warm: false);
+
+    /// <summary>The same run as a child of the warm pytest server (GateOptions.WarmPytest), confined as a fresh sandbox.</summary>
+    [Benchmark, BenchmarkCategory("pytest warm")]
+    public Task<bool> PytestRunWarm() => PytestRunAsync(warm: true);
+
+    private async Task<bool> PytestRunAsync(bool warm)
+    {
+        var options = warm ? _warmOptions ??= WithWarmPytest(_options) : _options;
+        var run = await PytestRun.RunAsync(
+            _sample.Runner, options, _sample.Config, _sample.Root, _sample.Config.EffectiveTestFolders, coverage: true, options.TestTimeout,
+            CancellationToken.None, warm: warm);
+        if (run.Run.Served != warm)
+        {
+            throw new InvalidOperationException($"The run was {(run.Run.Served ? "" : "not ")}served warm, so the benchmark would measure the wrong work.");
+        }
+
+        var (cpu, runs) = _pytestCpu.GetValueOrDefault(warm);
+        _pytestCpu[warm] = (cpu + (run.Run.CpuTime ?? TimeSpan.Zero), runs + 1);
+        return Passed(run.Run);
+    }
+
+    private static GateOptions WithWarmPytest(GateOptions options)
+    {
+        var warm = options.ValidateAndCopy();
+        warm.WarmPytest = true;
+        return warm;
     }
 
     /// <summary>

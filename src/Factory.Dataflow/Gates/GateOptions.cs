@@ -64,6 +64,19 @@ public sealed class GateOptions
     /// <value>Defaults to true.</value>
     public bool ServeRuff { get; set; } = true;
 
+    /// <summary>
+    /// Whether TEST's pytest runs in a worktree start as children of a warm interpreter (one fork server per Factory
+    /// process, sandbox configuration and worktree folder) that has already imported pytest, coverage and the installed
+    /// third-party packages the repository imports, instead of a fresh interpreter each time (about half a pytest run's
+    /// CPU is those imports). Each child builds the same confinement a fresh sandbox has — its own mount, PID and IPC
+    /// namespaces showing only its worktree and scratch folder, the run's own user id with no capability, no_new_privs,
+    /// the seccomp filter, the run's cgroup and resource limits — and checks it before the first test; see
+    /// docs/security.md. Used only when Factory runs as root with cgroups for memory and processes; otherwise, and
+    /// whenever the server cannot answer, pytest runs the ordinary way. The base commit's runs always start fresh.
+    /// </summary>
+    /// <value>Defaults to true.</value>
+    public bool WarmPytest { get; set; } = true;
+
     internal GateOptions ValidateAndCopy()
     {
         if (string.IsNullOrWhiteSpace(PythonInterpreter) || !Path.IsPathFullyQualified(PythonInterpreter))
@@ -117,6 +130,7 @@ public sealed class GateOptions
             SyntaxCheckTimeout = SyntaxCheckTimeout,
             TestSelectionMinimumSuite = TestSelectionMinimumSuite,
             ServeRuff = ServeRuff,
+            WarmPytest = WarmPytest,
             MypyCacheDirectory = mypyCache,
             BaselineDirectory = BaselineDirectory ?? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(mypyCache))!, "baseline"),
         };

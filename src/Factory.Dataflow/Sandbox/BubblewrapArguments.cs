@@ -6,7 +6,7 @@ namespace Factory.Dataflow.Sandbox;
 internal static class BubblewrapArguments
 {
     /// <summary>The capabilities bubblewrap keeps for the launcher when run as root: exactly what dropping to the sandbox's ids needs.</summary>
-    private static readonly string[] s_launcherCapabilities = ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"];
+    public static readonly string[] LauncherCapabilities = ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"];
 
     /// <summary>The folders the sandbox replaces with empty file systems.</summary>
     private static readonly string[] s_emptied = ["/tmp", "/dev/shm", "/root", "/home"];
@@ -19,12 +19,17 @@ internal static class BubblewrapArguments
     /// <param name="mode">Root (bubblewrap keeps what the launcher needs to drop to the sandbox's ids) or unprivileged.</param>
     /// <param name="tmpSizeBytes">The size of the private /tmp and of /dev/shm.</param>
     /// <param name="inner">What bubblewrap runs: the launcher's command line, ending with the tool's.</param>
+    /// <param name="capabilities">
+    /// The capabilities kept when run as root; null for the launcher's (<see cref="LauncherCapabilities"/>). The fork
+    /// server also keeps CAP_SYS_ADMIN, with which each of its children builds its own mount namespace.
+    /// </param>
     public static IReadOnlyList<string> Build(
         SandboxCommand command,
         IReadOnlyDictionary<string, string> environment,
         SandboxIdentityMode mode,
         long tmpSizeBytes,
-        IReadOnlyList<string> inner)
+        IReadOnlyList<string> inner,
+        IReadOnlyList<string>? capabilities = null)
     {
         var workingDirectory = Path.GetFullPath(command.WorkingDirectory);
         var tmpSize = tmpSizeBytes.ToString(CultureInfo.InvariantCulture);
@@ -87,7 +92,7 @@ internal static class BubblewrapArguments
             // bwrap run by root keeps every capability unless told otherwise; keep only what the launcher needs to
             // drop to the sandbox's ids (it then empties every set, the bounding set included).
             args.AddRange(["--cap-drop", "ALL"]);
-            foreach (var capability in s_launcherCapabilities)
+            foreach (var capability in capabilities ?? LauncherCapabilities)
             {
                 args.AddRange(["--cap-add", capability]);
             }

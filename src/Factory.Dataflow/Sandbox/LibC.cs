@@ -35,6 +35,23 @@ internal static partial class LibC
         return false;
     }
 
+    /// <summary>
+    /// Makes the mount on <paramref name="target"/> shared, so mounts made below it later also appear in the sandboxes
+    /// that bound it before (bubblewrap's binds are slaves of the machine's mounts); false with the reason when refused.
+    /// </summary>
+    public static bool TryMakeShared(string target, out string error)
+    {
+        const ulong Shared = 1 << 20;
+        if (mount(null, target, null, Shared, null) == 0)
+        {
+            error = "";
+            return true;
+        }
+
+        error = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+        return false;
+    }
+
     /// <summary>Detaches the mount on <paramref name="target"/> (lazily, so an open file cannot keep it).</summary>
     public static void Unmount(string target)
     {
@@ -55,7 +72,7 @@ internal static partial class LibC
     private static partial int lchown(string path, uint owner, uint group);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int mount(string source, string target, string fileSystemType, ulong flags, string data);
+    private static partial int mount(string? source, string target, string? fileSystemType, ulong flags, string? data);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int umount2(string target, int flags);

@@ -31,7 +31,7 @@ internal static class ProcessTree
     }
 
     /// <summary>The descendants of <paramref name="rootPid"/>, parents before children.</summary>
-    private static List<int> Descendants(int rootPid)
+    internal static List<int> Descendants(int rootPid)
     {
         var children = new Dictionary<int, List<int>>();
         foreach (var folder in Directory.EnumerateDirectories("/proc"))

@@ -15,7 +15,14 @@ internal static class SandboxLauncher
     public const int SetupFailed = 125;
 
     private const string ReadyPrefix = "\u001efactory-sandbox ";
-    private static readonly Lazy<string> s_script = new(ReadScript);
+    private static readonly Lazy<string> s_script = new(() => ReadResource("sandbox_launcher.py"));
+    private static readonly Lazy<string> s_forkServer = new(() => ReadResource("sandbox_fork_server.py"));
+
+    /// <summary>The launcher's source (the fork server loads it for its functions).</summary>
+    public static string Source => s_script.Value;
+
+    /// <summary>The fork server's source (<c>sandbox_fork_server.py</c>).</summary>
+    public static string ForkServerSource => s_forkServer.Value;
 
     /// <summary>What the launcher is told to do for one run.</summary>
     /// <param name="Identity">The host ids to drop to (Factory is root), or null when bubblewrap already runs as the user.</param>
@@ -72,10 +79,10 @@ internal static class SandboxLauncher
         return (report, standardError[(end + 1)..]);
     }
 
-    private static string ReadScript()
+    private static string ReadResource(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Factory.Dataflow.Sandbox.sandbox_launcher.py")
-            ?? throw new InvalidOperationException("The sandbox launcher is missing from the assembly.");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Factory.Dataflow.Sandbox." + name)
+            ?? throw new InvalidOperationException($"The sandbox's {name} is missing from the assembly.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

@@ -70,6 +70,16 @@ public sealed class SandboxScratchFolder : IDisposable
     }
 
     /// <summary>
+    /// A new folder path under /tmp named like a scratch folder (so <see cref="SweepStale"/> removes it once its process is
+    /// gone), for a tmpfs the caller mounts there; <paramref name="tag"/> must hold no '-'.
+    /// </summary>
+    internal static string NewTmpfsFolder(string tag)
+    {
+        _ = s_swept.Value;
+        return System.IO.Path.Combine("/tmp", $"{Prefix}{Environment.ProcessId}-{tag}{Guid.NewGuid():N}");
+    }
+
+    /// <summary>
     /// Unmounts and deletes the scratch folders of Factory processes that are gone (killed mid-run, so their Dispose
     /// never ran): a tmpfs stays mounted on the host after its process dies. Once per process; returns how many.
     /// </summary>

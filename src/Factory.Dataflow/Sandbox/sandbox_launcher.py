@@ -180,4 +180,6 @@ def main() -> None:
         fail(f"cannot run {argv[0]}: {error}")
 
 
-main()
+# Guarded: the fork server (sandbox_fork_server.py) loads this file for its functions, under another name.
+if __name__ == "__main__":
+    main()

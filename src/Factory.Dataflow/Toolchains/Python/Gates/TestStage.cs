@@ -104,8 +104,9 @@ public sealed partial class TestStage : IFactoryStage
             }
 
             pytestRuns++;
-            var run = await PytestRun.RunAsync(_runner, _options, config, root, config.EffectiveTestFolders, coverage: true, limit, cancellationToken)
+            var run = await PytestRun.RunAsync(_runner, _options, config, root, config.EffectiveTestFolders, coverage: true, limit, cancellationToken, warm: true)
                 .ConfigureAwait(false);
+            context.Usage.SetExtra("pytest_warm", run.Run.Served);
             ThrowIfPytestCannotRun(run);
             if (run.Tests is null)
             {
@@ -151,7 +152,7 @@ public sealed partial class TestStage : IFactoryStage
     private async Task<string?> FailFastAsync(
         string root, GateConfig config, GateBaseline baseline, TestSelection selection, TimeSpan limit, CancellationToken cancellationToken)
     {
-        var run = await PytestRun.RunAsync(_runner, _options, config, root, selection.Paths, coverage: false, limit, cancellationToken)
+        var run = await PytestRun.RunAsync(_runner, _options, config, root, selection.Paths, coverage: false, limit, cancellationToken, warm: true)
             .ConfigureAwait(false);
         if (run.Run.TimedOut)
         {

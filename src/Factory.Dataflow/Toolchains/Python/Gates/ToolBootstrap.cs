@@ -45,6 +45,22 @@ internal static class ToolBootstrap
 
     public static bool IsPythonTool(string tool) => s_preloads.ContainsKey(tool);
 
+    /// <summary>The modules <see cref="Arguments"/> imports before <paramref name="module"/> runs.</summary>
+    public static IReadOnlyList<string> Preloads(string module) => s_preloads.GetValueOrDefault(module) ?? [module];
+
+    /// <summary>
+    /// Reads back what <see cref="Arguments"/> made: the module, whether it imports from the worktree, and the tool's own
+    /// arguments; false for any other command line.
+    /// </summary>
+    public static bool TryRead(IReadOnlyList<string> arguments, out string module, out bool worktreeImports, out IReadOnlyList<string> rest)
+    {
+        var ours = arguments.Count >= 8 && arguments[3] == "-c" && arguments[4] == Script;
+        module = ours ? arguments[5] : "";
+        worktreeImports = ours && arguments[6] == "1";
+        rest = ours ? [.. arguments.Skip(8)] : [];
+        return ours;
+    }
+
     /// <summary>The interpreter's arguments that run <paramref name="module"/> isolated; the tool's own arguments follow.</summary>
     public static IReadOnlyList<string> Arguments(string module)
     {
