@@ -36,4 +36,25 @@ public sealed class WarmPytestVerdictTests
     /// <summary>The verdict and pytest's summary, without the run's duration ("in 0.52s") and scratch paths, which differ run to run.</summary>
     private static string Verdict(string? detail) =>
         System.Text.RegularExpressions.Regex.Replace(detail ?? "", @"in [0-9.]+s|/tmp/factory-scratch-[^ \n]*", "");
+
+    [Fact]
+    public async Task A_project_module_named_like_an_installed_package_is_the_one_a_warm_run_imports()
+    {
+        // six is installed (Debian's python3-six); the project has its own six.py, which pytest's rootdir insertion
+        // puts first for the tests. Imported in advance by the server, the installed one would win.
+        await using var gates = await GateFixture.CreateAsync(baseFiles: new Dictionary<string, string?>
+        {
+            ["six.py"] = "LOCAL = True\n",
+            ["tests/test_local_six.py"] = "import six\n\n\ndef test_the_projects_six_is_imported() -> None:\n    assert six.LOCAL\n",
+        });
+        var options = new Dataflow.Gates.GateOptions { MypyCacheDirectory = gates.Options.MypyCacheDirectory, WarmPytest = true }.ValidateAndCopy();
+
+        var warm = await Dataflow.Toolchains.Python.Gates.PytestRun.RunAsync(
+            gates.Runner, options, Dataflow.Gates.GateConfig.Default, gates.Workspace.RootPath, ["tests"], coverage: false,
+            TimeSpan.FromSeconds(120), CancellationToken.None, warm: true);
+
+        Assert.True(warm.Run.Served, warm.Run.Output);
+        Assert.Equal(0, warm.Run.ExitCode);
+        Assert.Contains(warm.Tests!, t => t.Key.EndsWith("test_the_projects_six_is_imported", StringComparison.Ordinal));
+    }
 }

@@ -53,15 +53,22 @@ internal static partial class WarmPytest
     /// <summary>
     /// The dotted module names the Python files under <paramref name="root"/> import absolutely, in order of first use
     /// (the server keeps those that are installed third-party packages). Relative imports, hidden folders and anything
-    /// that is not a plain dotted name are skipped.
+    /// that is not a plain dotted name are skipped, and so is every name the repository could provide itself: a name
+    /// whose first part is the name of a folder or a Python file anywhere in it. pytest puts the project's folders on
+    /// <c>sys.path</c> during the run (its rootdir, <c>pythonpath</c>), so such an import may resolve to the project's
+    /// own module, and one imported in advance from the installation would shadow it (pallets/itsdangerous imports
+    /// itself, and Debian installs an itsdangerous too).
     /// </summary>
     internal static IReadOnlyList<string> ThirdPartyImports(string root)
     {
         var names = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var local = new HashSet<string>(StringComparer.Ordinal);
         var files = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.ReparsePoint };
         foreach (var file in Directory.EnumerateFiles(root, "*.py", files).Take(MaxFilesRead))
         {
+            local.Add(Path.GetFileNameWithoutExtension(file));
+            local.UnionWith(Path.GetRelativePath(root, Path.GetDirectoryName(file)!).Split('/'));
             foreach (var line in File.ReadLines(file))
             {
                 if (ImportLine().Match(line) is not { Success: true } match)
@@ -71,7 +78,7 @@ internal static partial class WarmPytest
 
                 foreach (var name in match.Groups["names"].Value.Split(',').Select(n => n.Trim().Split(' ')[0]))
                 {
-                    if (DottedName().IsMatch(name) && seen.Add(name) && names.Count < MaxThirdParty)
+                    if (DottedName().IsMatch(name) && seen.Add(name))
                     {
                         names.Add(name);
                     }
@@ -79,7 +86,7 @@ internal static partial class WarmPytest
             }
         }
 
-        return names;
+        return [.. names.Where(n => !local.Contains(n.Split('.')[0])).Take(MaxThirdParty)];
     }
 
     /// <summary>
