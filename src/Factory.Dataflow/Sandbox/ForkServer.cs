@@ -34,6 +34,12 @@ internal sealed class ForkServer : IDisposable
         _ = PumpStandardErrorAsync();
     }
 
+    /// <summary>
+    /// The exit code of a warm pytest run that stopped after collection because a module imported in advance is not the
+    /// one its <c>sys.path</c> gives (with a <c>factory-warm:</c> line on stderr); such a run is run again fresh.
+    /// </summary>
+    public const int ShadowedPreloadExitCode = 126;
+
     /// <summary>The process id of the server's bubblewrap (its interpreter is a descendant).</summary>
     public int ProcessId => _process.Id;
 

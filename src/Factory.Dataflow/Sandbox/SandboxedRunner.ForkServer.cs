@@ -215,6 +215,18 @@ public sealed partial class SandboxedRunner
             return null;
         }
 
+        if (exit == ForkServer.ShadowedPreloadExitCode && standardError.Contains("factory-warm: ", StringComparison.Ordinal))
+        {
+            // A module the server imported in advance is not the one this run would import (a project module of the same
+            // name comes first on its sys.path): only a fresh interpreter gives this run's verdict.
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                _logger.LogInformation("A warm pytest run starts fresh instead: {Why}", standardError.Trim());
+            }
+
+            return null;
+        }
+
         if (timedOut)
         {
             exit = -1;

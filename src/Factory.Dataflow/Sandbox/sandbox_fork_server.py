@@ -59,6 +59,11 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWPID = 0x20000000
 PR_SET_PDEATHSIG = 1
 REPORT_FD = 3
+# A warm run stops with this code (and a "factory-warm:" line) when a module imported in advance is not the one the run
+# would import: Factory then runs it again the ordinary way.
+SHADOWED_PRELOAD = 126
+# Top-level third-party module name -> the file the server imported it from.
+THIRD_PARTY_ORIGINS = {}
 
 
 def mount(source, target, fstype, flags, data=None):
@@ -105,6 +110,9 @@ def preload(names, third_party):
                 continue
             importlib.import_module(name)
             loaded.append(name)
+            origin_file = getattr(sys.modules.get(top), "__file__", None)
+            if origin_file:
+                THIRD_PARTY_ORIGINS[top] = os.path.realpath(origin_file)
         except BaseException:  # A package that cannot be imported here is imported (and fails) in the run itself.
             pass
     # pytest looks its plugins up through the installed distributions' entry points: read them once here.
@@ -208,6 +216,31 @@ def confine(request):
     os.close(REPORT_FD)
 
 
+def preload_check_plugin():
+    """A pytest plugin that, once the project's conftests and pythonpath are in place (collection finished, no test run
+    yet), checks that each third-party module imported in advance is the one sys.path would give now; a project module
+    of the same name found first (its rootdir, pythonpath, a conftest's sys.path change) means the run would test the
+    wrong code, so it stops for a fresh run."""
+    import importlib.machinery
+    import types
+
+    # PYTEST_DONT_REWRITE: pytest would otherwise warn that this already-imported plugin cannot be rewritten, and the
+    # warning would change the run's output.
+    plugin = types.ModuleType("factory_warm_preloads", "Factory's warm-run check. PYTEST_DONT_REWRITE")
+
+    def pytest_collection_finish(session):
+        for name, origin in THIRD_PARTY_ORIGINS.items():
+            spec = importlib.machinery.PathFinder.find_spec(name, sys.path)
+            found = getattr(spec, "origin", None) if spec is not None else None
+            if found and os.path.realpath(found) != origin:
+                sys.stderr.write(f"factory-warm: {name} would be imported from {found}, not {origin} as imported in advance\n")
+                sys.stderr.flush()
+                os._exit(SHADOWED_PRELOAD)
+
+    plugin.pytest_collection_finish = pytest_collection_finish
+    return plugin
+
+
 def run_tool(request):
     """What ToolBootstrap's cold start does after its preloads, then the interpreter's own exit steps."""
     os.environ.clear()
@@ -219,6 +252,9 @@ def run_tool(request):
     if request["worktreeImports"]:
         sys.path.append(os.getcwd())
     sys.argv = ["-c", *request["arguments"]]
+    if request["module"] == "pytest" and THIRD_PARTY_ORIGINS:
+        sys.modules["factory_warm_preloads"] = preload_check_plugin()
+        sys.argv = ["-c", "-p", "factory_warm_preloads", *request["arguments"]]
     code = 0
     try:
         runpy.run_module(request["module"], run_name="__main__", alter_sys=True)

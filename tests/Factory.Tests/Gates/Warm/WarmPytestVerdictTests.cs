@@ -57,4 +57,44 @@ public sealed class WarmPytestVerdictTests
         Assert.Equal(0, warm.Run.ExitCode);
         Assert.Contains(warm.Tests!, t => t.Key.EndsWith("test_the_projects_six_is_imported", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("six", true)]
+    [InlineData("fastapi", false)]
+    public async Task A_module_imported_in_advance_that_the_runs_sys_path_would_not_give_sends_the_run_to_a_fresh_start(string preloaded, bool shadowed)
+    {
+        // The server is told the name directly (past the worktree scan that would have skipped six), as a package the
+        // repository provides in a way the scan cannot see (a zip, a conftest's sys.path change) would reach it.
+        await using var gates = await GateFixture.CreateAsync(baseFiles: new Dictionary<string, string?>
+        {
+            ["six.py"] = "LOCAL = True\n",
+            ["tests/test_local_six.py"] = "import six\nimport fastapi\n\n\ndef test_the_projects_six_is_imported() -> None:\n    assert six.LOCAL\n",
+        });
+        var options = new Dataflow.Gates.GateOptions { MypyCacheDirectory = gates.Options.MypyCacheDirectory }.ValidateAndCopy();
+        using var server = await gates.Runner.StartForkServerAsync(
+            options.PythonInterpreter, Path.GetDirectoryName(gates.Workspace.RootPath)!, Dataflow.Toolchains.Python.Gates.ToolBootstrap.Preloads("pytest"),
+            [preloaded], TimeSpan.FromSeconds(120));
+        Assert.NotNull(server);
+        Assert.Contains(preloaded, server.Preloaded);
+        using var run = Dataflow.Sandbox.ForkServerRun.Create(server.RunsFolder, gates.Runner.ScratchSizeBytes)!;
+        var command = Dataflow.Toolchains.Python.Gates.GateCommands.Create(
+            ["pytest", "-p", "no:cacheprovider", "tests"], gates.Workspace.RootPath, Dataflow.Gates.GateConfig.Default, options, TimeSpan.FromSeconds(120)) with
+        {
+            WritablePaths = [run.ScratchPath],
+        };
+        Assert.True(Dataflow.Toolchains.Python.Gates.ToolBootstrap.TryRead(command.Arguments, out var module, out var worktreeImports, out var arguments));
+
+        var result = await gates.Runner.RunInForkServerAsync(server, run, command, module, arguments, worktreeImports, CancellationToken.None);
+
+        if (shadowed)
+        {
+            Assert.Null(result);
+            Assert.True(server.IsUsable, "a shadowed preload is no reason to stop the server");
+        }
+        else
+        {
+            Assert.NotNull(result);
+            Assert.Equal(0, result.ExitCode);
+        }
+    }
 }
