@@ -31,7 +31,7 @@ internal sealed class ForkServer : IDisposable
         CgroupFolders = cgroupFolders;
         _logger = logger;
         _ = PumpAnswersAsync();
-        _ = PumpStandardErrorAsync();
+        _ = _standardError.AppendAllAsync(process.StandardError);
     }
 
     /// <summary>
@@ -157,26 +157,6 @@ internal sealed class ForkServer : IDisposable
             {
                 waiting.TrySetResult(null);
             }
-        }
-    }
-
-    private async Task PumpStandardErrorAsync()
-    {
-        var chunk = new char[4096];
-        try
-        {
-            int read;
-            while ((read = await _process.StandardError.ReadAsync(chunk.AsMemory()).ConfigureAwait(false)) > 0)
-            {
-                lock (_standardError)
-                {
-                    _standardError.Append(chunk.AsSpan(0, read));
-                }
-            }
-        }
-        catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The process is gone.
         }
     }
 

@@ -21,6 +21,30 @@ internal sealed class HeadTailBuffer
         _tailLimit = maxChars - _headLimit;
     }
 
+    /// <summary>
+    /// Appends what <paramref name="reader"/> yields until it ends or its process is gone, locking this buffer for each
+    /// chunk, so a long-lived process's stderr can be read (under the same lock) while it still writes.
+    /// </summary>
+    public async Task AppendAllAsync(TextReader reader)
+    {
+        var chunk = new char[4096];
+        try
+        {
+            int read;
+            while ((read = await reader.ReadAsync(chunk.AsMemory()).ConfigureAwait(false)) > 0)
+            {
+                lock (this)
+                {
+                    Append(chunk.AsSpan(0, read));
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The process ended.
+        }
+    }
+
     public void Append(ReadOnlySpan<char> chunk)
     {
         var toHead = Math.Min(chunk.Length, _headLimit - _head.Length);

@@ -31,7 +31,7 @@ internal sealed class SandboxedProcess : IDisposable
         _factoryUser = factoryUser;
         _logger = logger;
         _standardError = new HeadTailBuffer(maxOutputChars);
-        _stderrPump = PumpStandardErrorAsync();
+        _stderrPump = _standardError.AppendAllAsync(process.StandardError);
     }
 
     /// <summary>The tool's stdin.</summary>
@@ -110,25 +110,5 @@ internal sealed class SandboxedProcess : IDisposable
 
         _identity.Dispose();
         _process.Dispose();
-    }
-
-    private async Task PumpStandardErrorAsync()
-    {
-        var chunk = new char[4096];
-        try
-        {
-            int read;
-            while ((read = await _process.StandardError.ReadAsync(chunk.AsMemory()).ConfigureAwait(false)) > 0)
-            {
-                lock (_standardError)
-                {
-                    _standardError.Append(chunk.AsSpan(0, read));
-                }
-            }
-        }
-        catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The process ended.
-        }
     }
 }

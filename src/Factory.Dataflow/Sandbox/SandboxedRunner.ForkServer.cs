@@ -68,22 +68,7 @@ public sealed partial class SandboxedRunner
         };
         IReadOnlyList<string> inner = [interpreter, "-I", "-B", "-u", "-c", SandboxLauncher.ForkServerSource, SandboxLauncher.Source, config.ToJsonString()];
         var bwrap = BubblewrapArguments.Build(server, BaseEnvironment(server), _mode, _options.TmpSizeBytes, inner, s_forkServerCapabilities);
-        var start = new ProcessStartInfo(_options.BubblewrapPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in bwrap)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Clear();
+        var start = PipedStart(_options.BubblewrapPath, bwrap);
         Process process;
         try
         {

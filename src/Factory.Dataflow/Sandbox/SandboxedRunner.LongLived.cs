@@ -43,23 +43,8 @@ public sealed partial class SandboxedRunner
         try
         {
             var (program, arguments) = EnterSandbox(command, executable, BaseEnvironment(command), identity, writable, out cgroup);
-            var start = new ProcessStartInfo(program)
-            {
-                WorkingDirectory = command.WorkingDirectory,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-                StandardOutputEncoding = Encoding.UTF8,
-                StandardErrorEncoding = Encoding.UTF8,
-            };
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment.Clear();
+            var start = PipedStart(program, arguments);
+            start.WorkingDirectory = command.WorkingDirectory;
 
             // From the spawn thread, as every sandbox: bubblewrap's --die-with-parent then ends it only with Factory.
             var process = await SpawnThread.RunAsync(() => Process.Start(start)
@@ -77,6 +62,31 @@ public sealed partial class SandboxedRunner
             identity.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// How a long-lived sandbox starts: stdin, stdout and stderr piped as UTF-8 (no byte order mark), no shell, and an
+    /// empty environment (bubblewrap gives the tool its own).
+    /// </summary>
+    private static ProcessStartInfo PipedStart(string program, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Clear();
+        return start;
     }
 
     /// <summary>What one request to a long-lived process printed, capped as <see cref="RunAsync"/> caps a command's output.</summary>
