@@ -53,9 +53,20 @@ internal static class BubblewrapArguments
         // stays visible. bubblewrap would make the folders leading to them in those empty file systems with mode 0700,
         // which only root could pass: make them first, traversable.
         var writablePaths = command.WritablePaths.Select(Path.GetFullPath).ToList();
-        foreach (var folder in FoldersLeadingTo([workingDirectory, .. writablePaths]))
+        foreach (var folder in FoldersLeadingTo([workingDirectory, .. writablePaths], s_emptied))
         {
             args.AddRange(["--perms", "0755", "--dir", folder]);
+        }
+
+        // Every request's worktree lies in Factory's worktrees folder: hide the other requests' worktrees too. The default
+        // state folder is under the home folder, hidden above, but one set elsewhere (queue workers' --state) is not.
+        if (WorktreesFolderOf(workingDirectory) is { } worktrees)
+        {
+            args.AddRange(["--perms", "0755", "--tmpfs", worktrees, "--perms", "0755", "--dir", workingDirectory]);
+            foreach (var folder in FoldersLeadingTo(writablePaths, [worktrees]))
+            {
+                args.AddRange(["--perms", "0755", "--dir", folder]);
+            }
         }
 
         args.AddRange(["--bind", workingDirectory, workingDirectory]);
@@ -146,15 +157,25 @@ internal static class BubblewrapArguments
         return args;
     }
 
-    /// <summary>The folders above <paramref name="paths"/> that lie in a file system the sandbox makes empty, shallowest first.</summary>
-    private static SortedSet<string> FoldersLeadingTo(IEnumerable<string> paths)
+    /// <summary>
+    /// The folder of Factory's worktrees (<c>StateDirectory/worktrees</c>) when <paramref name="workingDirectory"/> is one
+    /// of them; null for any other folder (a base commit's export, a test's folder).
+    /// </summary>
+    internal static string? WorktreesFolderOf(string workingDirectory)
+    {
+        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(workingDirectory));
+        return parent is not null && parent != "/" && Path.GetFileName(parent) == Workspace.RepositoryInfo.WorktreesFolderName ? parent : null;
+    }
+
+    /// <summary>The folders above <paramref name="paths"/> that lie strictly below one of <paramref name="emptied"/> (file systems the sandbox makes empty), shallowest first.</summary>
+    private static SortedSet<string> FoldersLeadingTo(IEnumerable<string> paths, IReadOnlyList<string> emptied)
     {
         var folders = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
             for (var parent = Path.GetDirectoryName(path); parent is not null && parent != "/"; parent = Path.GetDirectoryName(parent))
             {
-                if (s_emptied.Any(root => parent.StartsWith(root + "/", StringComparison.Ordinal)))
+                if (emptied.Any(root => parent.StartsWith(root + "/", StringComparison.Ordinal)))
                 {
                     folders.Add(parent);
                 }

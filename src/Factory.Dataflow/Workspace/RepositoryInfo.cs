@@ -8,7 +8,10 @@ namespace Factory.Dataflow.Workspace;
 internal sealed record RepositoryInfo(
     string TopLevel, string CommonDirectory, string StateDirectory, IReadOnlyList<string> IdentityArguments)
 {
-    public string WorktreesDirectory => Path.Combine(StateDirectory, "worktrees");
+    /// <summary>The name of the folder in the state folder that holds every request's worktree (the sandbox hides it but for the run's own).</summary>
+    public const string WorktreesFolderName = "worktrees";
+
+    public string WorktreesDirectory => Path.Combine(StateDirectory, WorktreesFolderName);
 
     public string LocksDirectory => Path.Combine(StateDirectory, "locks");
 
