@@ -14,8 +14,11 @@ internal sealed class ForkServerRun : IDisposable
         ScratchPath = System.IO.Path.Combine(folder, "scratch");
     }
 
-    /// <summary>The run's folder (its name identifies the run to the server).</summary>
+    /// <summary>The run's folder.</summary>
     public string Folder { get; }
+
+    /// <summary>The folder's name, which identifies the run to the server.</summary>
+    public string Id => System.IO.Path.GetFileName(Folder);
 
     /// <summary>The writable folder the run may use, as a scratch folder is used; empty at first.</summary>
     public string ScratchPath { get; }
@@ -37,7 +40,7 @@ internal sealed class ForkServerRun : IDisposable
     }
 
     /// <summary>What a file of the run holds, at most <paramref name="maxChars"/> characters (head and tail kept); "" when absent.</summary>
-    public string Read(string name, int maxChars)
+    public async Task<string> ReadAsync(string name, int maxChars)
     {
         var path = System.IO.Path.Combine(Folder, name);
         if (!File.Exists(path))
@@ -47,13 +50,7 @@ internal sealed class ForkServerRun : IDisposable
 
         var buffer = new HeadTailBuffer(maxChars);
         using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
-        var chunk = new char[4096];
-        int read;
-        while ((read = reader.Read(chunk, 0, chunk.Length)) > 0)
-        {
-            buffer.Append(chunk.AsSpan(0, read));
-        }
-
+        await buffer.AppendAllAsync(reader).ConfigureAwait(false);
         return buffer.ToString();
     }
 

@@ -43,7 +43,14 @@ internal static class SandboxLauncher
     public sealed record Report(uint UserId, bool UserNamespace, bool Seccomp);
 
     /// <summary><c>python -I -S -c script plan tool args...</c>: what bubblewrap runs after <c>--</c>.</summary>
-    public static IReadOnlyList<string> CommandLine(string interpreter, Plan plan, string executable, IReadOnlyList<string> arguments)
+    public static IReadOnlyList<string> CommandLine(string interpreter, Plan plan, string executable, IReadOnlyList<string> arguments) =>
+        [interpreter, "-I", "-S", "-c", s_script.Value, PlanDocument(plan).ToJsonString(), executable, .. arguments];
+
+    /// <summary>
+    /// The plan as the launcher reads it; the fork server reads the same fields of each run's request, since its children
+    /// take the launcher's steps.
+    /// </summary>
+    public static JsonObject PlanDocument(Plan plan)
     {
         var limits = new JsonObject();
         foreach (var (name, (soft, hard)) in plan.ResourceLimits)
@@ -51,7 +58,7 @@ internal static class SandboxLauncher
             limits[name] = new JsonArray(soft, hard);
         }
 
-        var document = new JsonObject
+        return new JsonObject
         {
             ["identity"] = plan.Identity is { } id ? new JsonObject { ["uid"] = id.UserId, ["gid"] = id.GroupId } : null,
             ["userNamespace"] = plan.UserNamespace.ToString(),
@@ -61,7 +68,6 @@ internal static class SandboxLauncher
             ["workingDirectory"] = plan.WorkingDirectory,
             ["writable"] = new JsonArray([.. plan.Writable.Select(p => JsonValue.Create(p))]),
         };
-        return [interpreter, "-I", "-S", "-c", s_script.Value, document.ToJsonString(), executable, .. arguments];
     }
 
     /// <summary>Takes the launcher's line off the front of <paramref name="standardError"/>; null report when it is absent.</summary>
@@ -73,11 +79,16 @@ internal static class SandboxLauncher
         }
 
         var end = standardError.IndexOf('\n', StringComparison.Ordinal);
-        var json = JsonNode.Parse(standardError[ReadyPrefix.Length..end])!;
-        var report = new Report(
-            json["uid"]!.GetValue<uint>(), json["userNamespace"]!.GetValue<bool>(), json["seccomp"]!.GetValue<bool>());
-        return (report, standardError[(end + 1)..]);
+        return (ParseReport(standardError[ReadyPrefix.Length..end]), standardError[(end + 1)..]);
     }
+
+    /// <summary>The report's JSON (the launcher's line, or a warm run's report file); null when a field is missing.</summary>
+    /// <exception cref="System.Text.Json.JsonException">It is not JSON.</exception>
+    public static Report? ParseReport(string json) =>
+        JsonNode.Parse(json) is JsonObject report &&
+        report["uid"] is JsonValue uid && report["userNamespace"] is JsonValue userNamespace && report["seccomp"] is JsonValue seccomp
+            ? new Report(uid.GetValue<uint>(), userNamespace.GetValue<bool>(), seccomp.GetValue<bool>())
+            : null;
 
     private static string ReadResource(string name)
     {

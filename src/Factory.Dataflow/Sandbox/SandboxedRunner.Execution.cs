@@ -62,16 +62,10 @@ public sealed partial class SandboxedRunner
                 $"The sandbox for '{command.Display}' could not be set up (exit {run.ExitCode}), so the tool did not run:\n{standardError.Trim()}");
         }
 
-        bounds |= run.ExitCode switch
-        {
-            128 + 24 => SandboxBounds.CpuTime, // SIGXCPU
-            128 + 25 => SandboxBounds.FileSize, // SIGXFSZ
-            _ => SandboxBounds.None,
-        };
-        var layers = report is null ? Layers : Layers! with { UserNamespace = report.UserNamespace, Seccomp = report.Seccomp };
+        bounds |= SignalBounds(run.ExitCode);
         return (run with { StandardError = standardError + BoundNotes(bounds) }).ToResult(sandboxed: true) with
         {
-            Layers = layers,
+            Layers = LayersReported(report),
             BoundsReached = bounds,
             UserId = report?.UserId ?? identity.UserId,
             CpuTime = cpuTime,
@@ -194,12 +188,27 @@ public sealed partial class SandboxedRunner
         cancellationToken.ThrowIfCancellationRequested();
         if (timeoutSource.IsCancellationRequested)
         {
-            var note = $"\n[factory] '{command.Display}' did not finish within {timeout.TotalSeconds:0.#} s and was killed.\n";
-            return new ProcessRun(-1, stdout.ToString(), stderr + note, true, _time.GetElapsedTime(started));
+            return new ProcessRun(-1, stdout.ToString(), stderr + TimeoutNote(command, timeout), true, _time.GetElapsedTime(started));
         }
 
         return new ProcessRun(result.ExitCode, stdout.ToString(), stderr.ToString(), false, _time.GetElapsedTime(started));
     }
+
+    /// <summary>The bound a process's exit code says it reached: the kernel's signal for the CPU time or file size limit.</summary>
+    private static SandboxBounds SignalBounds(int exitCode) => exitCode switch
+    {
+        128 + 24 => SandboxBounds.CpuTime, // SIGXCPU
+        128 + 25 => SandboxBounds.FileSize, // SIGXFSZ
+        _ => SandboxBounds.None,
+    };
+
+    /// <summary>The line added to a killed command's stderr.</summary>
+    private static string TimeoutNote(SandboxCommand command, TimeSpan timeout) =>
+        $"\n[factory] '{command.Display}' did not finish within {timeout.TotalSeconds:0.#} s and was killed.\n";
+
+    /// <summary>The layers in force for one run: the runner's, with what the launcher's report says the kernel allowed.</summary>
+    private SandboxLayers? LayersReported(SandboxLauncher.Report? report) =>
+        report is null ? Layers : Layers! with { UserNamespace = report.UserNamespace, Seccomp = report.Seccomp };
 
     private static async Task CopyAsync(Stream stream, HeadTailBuffer buffer, CancellationToken cancellationToken)
     {

@@ -17,14 +17,14 @@ public sealed partial class SandboxedRunner
     /// </summary>
     private static readonly string[] s_forkServerCapabilities = [.. BubblewrapArguments.LauncherCapabilities, "CAP_SYS_ADMIN", "CAP_NET_ADMIN"];
 
+    /// <summary>The size of each scratch folder (and of each warm run's folder).</summary>
+    internal long ScratchSizeBytes => _options.ScratchSizeBytes;
+
     /// <summary>
     /// True when runs can be served warm here: bubblewrap, Factory as root (the server needs CAP_SYS_ADMIN for its
     /// children's namespaces, and drops each child to a user id of the pool), and cgroups for the memory and process
     /// bounds (a child joins its run's groups; resource limits per process would not bound a forked run the same way).
     /// </summary>
-    /// <summary>The size of each scratch folder (and of each warm run's folder).</summary>
-    internal long ScratchSizeBytes => _options.ScratchSizeBytes;
-
     internal bool CanServeWarm =>
         _bubblewrapAvailable && _mode == SandboxIdentityMode.DroppedFromRoot && Layers is { } layers &&
         layers.Memory != BoundMechanism.ResourceLimit && layers.Processes != BoundMechanism.ResourceLimit;
@@ -136,15 +136,14 @@ public sealed partial class SandboxedRunner
         var timedOut = false;
         var bounds = SandboxBounds.None;
         TimeSpan? cpuTime = null;
+        var timeout = command.Timeout ?? _options.DefaultTimeout;
         var started = _time.GetTimestamp();
         try
         {
             WritableHandover.GiveTo(writable, identity.UserId, identity.GroupId);
             cgroup = CreateRunCgroup();
-            var id = Path.GetFileName(run.Folder);
             var request = Request(server, run, command, workingDirectory, writable, identity, cgroup, module, arguments, worktreeImports);
-            var timeout = command.Timeout ?? _options.DefaultTimeout;
-            var answer = server.RunAsync(id, request);
+            var answer = server.RunAsync(run.Id, request);
             try
             {
                 exit = await answer.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
@@ -192,8 +191,8 @@ public sealed partial class SandboxedRunner
             return null;
         }
 
-        var report = ReadReport(run);
-        var standardError = run.Read("stderr", _options.MaxOutputChars);
+        var report = await ReadReportAsync(run).ConfigureAwait(false);
+        var standardError = await run.ReadAsync("stderr", _options.MaxOutputChars).ConfigureAwait(false);
         if (report is null && !timedOut)
         {
             server.Retire($"a run's confinement did not hold (exit {exit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "lost"}): {standardError.Trim()}");
@@ -215,18 +214,14 @@ public sealed partial class SandboxedRunner
         if (timedOut)
         {
             exit = -1;
-            standardError += $"\n[factory] '{command.Display}' did not finish within {(command.Timeout ?? _options.DefaultTimeout).TotalSeconds:0.#} s and was killed.\n";
+            standardError += TimeoutNote(command, timeout);
         }
 
-        bounds |= exit switch
+        bounds |= SignalBounds(exit!.Value);
+        var standardOutput = await run.ReadAsync("stdout", _options.MaxOutputChars).ConfigureAwait(false);
+        return new SandboxResult(exit.Value, standardOutput, standardError + BoundNotes(bounds), timedOut, duration, Sandboxed: true)
         {
-            128 + 24 => SandboxBounds.CpuTime, // SIGXCPU
-            128 + 25 => SandboxBounds.FileSize, // SIGXFSZ
-            _ => SandboxBounds.None,
-        };
-        return new SandboxResult(exit ?? -1, run.Read("stdout", _options.MaxOutputChars), standardError + BoundNotes(bounds), timedOut, duration, Sandboxed: true)
-        {
-            Layers = report is null ? Layers : Layers! with { UserNamespace = report.UserNamespace, Seccomp = report.Seccomp },
+            Layers = LayersReported(report),
             BoundsReached = bounds,
             UserId = report?.UserId ?? identity.UserId,
             CpuTime = cpuTime,
@@ -238,15 +233,15 @@ public sealed partial class SandboxedRunner
     private SandboxCgroup CreateRunCgroup() =>
         _cgroups!.Create(_options.MemoryLimitBytes, _options.MaxProcesses + 2, Layers!.CpuShare is null ? 0 : _options.CpuCores);
 
+    /// <summary>
+    /// One run for the server: the launcher's plan (the child takes the launcher's steps with it), and what the child
+    /// needs besides to build its view and start the module.
+    /// </summary>
     private JsonObject Request(
         ForkServer server, ForkServerRun run, SandboxCommand command, string workingDirectory, IReadOnlyList<string> writable,
         SandboxIdentity identity, SandboxCgroup cgroup, string module, IReadOnlyList<string> arguments, bool worktreeImports)
     {
-        var limits = new JsonObject();
-        foreach (var (name, (soft, hard)) in ResourceLimits())
-        {
-            limits[name] = new JsonArray(soft, hard);
-        }
+        static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => JsonValue.Create(v))]);
 
         var environment = new JsonObject();
         foreach (var (name, value) in BaseEnvironment(command))
@@ -254,40 +249,30 @@ public sealed partial class SandboxedRunner
             environment[name] = value;
         }
 
-        static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => JsonValue.Create(v))]);
-        return new JsonObject
-        {
-            ["id"] = Path.GetFileName(run.Folder),
-            ["runFolder"] = run.Folder,
-            ["workingDirectory"] = workingDirectory,
-            ["workingDirectoryReadOnly"] = !BubblewrapArguments.WorkingDirectoryIsWritable(command),
-            ["writable"] = Strings(writable),
-            ["readOnly"] = Strings(command.ReadOnlyPaths
-                .Select(p => Path.GetFullPath(Path.Combine(workingDirectory, p)))
-                .Where(p => p != workingDirectory)),
-            ["hidden"] = Strings([server.WorktreesFolder, server.RunsFolder]),
-            ["readOnlyAgain"] = Strings(server.CgroupFolders),
-            ["cgroupProcs"] = Strings(cgroup.ProcsFiles),
-            ["tmpSize"] = _options.TmpSizeBytes,
-            ["limits"] = limits,
-            ["identity"] = new JsonObject { ["uid"] = identity.UserId, ["gid"] = identity.GroupId },
-            ["userNamespace"] = _options.UserNamespace.ToString(),
-            ["seccomp"] = _seccomp is null ? null : Convert.ToHexString(_seccomp),
-            ["environment"] = environment,
-            ["module"] = module,
-            ["arguments"] = Strings(arguments),
-            ["worktreeImports"] = worktreeImports,
-        };
+        var request = SandboxLauncher.PlanDocument(new SandboxLauncher.Plan(
+            workingDirectory, (identity.UserId, identity.GroupId), _options.UserNamespace, ResourceLimits(), _seccomp, writable));
+        request["id"] = run.Id;
+        request["runFolder"] = run.Folder;
+        request["workingDirectoryReadOnly"] = !BubblewrapArguments.WorkingDirectoryIsWritable(command);
+        request["readOnly"] = Strings(command.ReadOnlyPaths
+            .Select(p => Path.GetFullPath(Path.Combine(workingDirectory, p)))
+            .Where(p => p != workingDirectory));
+        request["hidden"] = Strings([server.WorktreesFolder, server.RunsFolder]);
+        request["readOnlyAgain"] = Strings(server.CgroupFolders);
+        request["cgroupProcs"] = Strings(cgroup.ProcsFiles);
+        request["tmpSize"] = _options.TmpSizeBytes;
+        request["environment"] = environment;
+        request["module"] = module;
+        request["arguments"] = Strings(arguments);
+        request["worktreeImports"] = worktreeImports;
+        return request;
     }
 
-    private static SandboxLauncher.Report? ReadReport(ForkServerRun run)
+    private static async Task<SandboxLauncher.Report?> ReadReportAsync(ForkServerRun run)
     {
         try
         {
-            return JsonNode.Parse(run.Read("report", 4096)) is JsonObject json &&
-                   json["uid"] is JsonValue uid && json["userNamespace"] is JsonValue userNamespace && json["seccomp"] is JsonValue seccomp
-                ? new SandboxLauncher.Report(uid.GetValue<uint>(), userNamespace.GetValue<bool>(), seccomp.GetValue<bool>())
-                : null;
+            return SandboxLauncher.ParseReport(await run.ReadAsync("report", 4096).ConfigureAwait(false));
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidOperationException or FormatException)
         {

@@ -100,7 +100,7 @@ public sealed partial class SandboxedRunner
         var report = process.LauncherReport;
         return new SandboxResult(exitCode, stdout.ToString(), stderr.ToString(), TimedOut: false, duration, Sandboxed: true)
         {
-            Layers = report is null ? Layers : Layers! with { UserNamespace = report.UserNamespace, Seccomp = report.Seccomp },
+            Layers = LayersReported(report),
             UserId = report?.UserId ?? process.UserId,
             CpuTime = cpuTime,
             Served = true,

@@ -251,10 +251,11 @@ def run_tool(request):
         os._exit(1)
     if request["worktreeImports"]:
         sys.path.append(os.getcwd())
-    sys.argv = ["-c", *request["arguments"]]
+    check = []
     if request["module"] == "pytest" and THIRD_PARTY_ORIGINS:
         sys.modules["factory_warm_preloads"] = preload_check_plugin()
-        sys.argv = ["-c", "-p", "factory_warm_preloads", *request["arguments"]]
+        check = ["-p", "factory_warm_preloads"]
+    sys.argv = ["-c", *check, *request["arguments"]]
     code = 0
     try:
         runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
