@@ -60,7 +60,7 @@ internal static class BubblewrapArguments
 
         // Every request's worktree lies in Factory's worktrees folder: hide the other requests' worktrees too. The default
         // state folder is under the home folder, hidden above, but one set elsewhere (queue workers' --state) is not.
-        if (WorktreesFolderOf(workingDirectory) is { } worktrees)
+        if (Workspace.RepositoryInfo.WorktreesFolderOf(workingDirectory) is { } worktrees)
         {
             args.AddRange(["--perms", "0755", "--tmpfs", worktrees, "--perms", "0755", "--dir", workingDirectory]);
             foreach (var folder in FoldersLeadingTo(writablePaths, [worktrees]))
@@ -155,16 +155,6 @@ internal static class BubblewrapArguments
         }
 
         return args;
-    }
-
-    /// <summary>
-    /// The folder of Factory's worktrees (<c>StateDirectory/worktrees</c>) when <paramref name="workingDirectory"/> is one
-    /// of them; null for any other folder (a base commit's export, a test's folder).
-    /// </summary>
-    internal static string? WorktreesFolderOf(string workingDirectory)
-    {
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(workingDirectory));
-        return parent is not null && parent != "/" && Path.GetFileName(parent) == Workspace.RepositoryInfo.WorktreesFolderName ? parent : null;
     }
 
     /// <summary>The folders above <paramref name="paths"/> that lie strictly below one of <paramref name="emptied"/> (file systems the sandbox makes empty), shallowest first.</summary>

@@ -13,6 +13,17 @@ internal sealed record RepositoryInfo(
 
     public string WorktreesDirectory => Path.Combine(StateDirectory, WorktreesFolderName);
 
+    /// <summary>
+    /// The worktrees folder holding <paramref name="folder"/> when it is one of the factory's worktrees (directly inside a
+    /// folder named <see cref="WorktreesFolderName"/>); null for any other folder (a base commit's export, a test's folder).
+    /// The sandbox hides that folder but for the run's own worktree, and the warm pytest serves one per folder.
+    /// </summary>
+    public static string? WorktreesFolderOf(string folder)
+    {
+        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+        return parent is not null && parent != "/" && Path.GetFileName(parent) == WorktreesFolderName ? parent : null;
+    }
+
     public string LocksDirectory => Path.Combine(StateDirectory, "locks");
 
     public string TemporaryDirectory => Path.Combine(StateDirectory, "tmp");

@@ -37,7 +37,7 @@ internal static partial class WarmPytest
     /// </summary>
     public static async Task<ForkServer?> ServerForAsync(SandboxedRunner runner, GateOptions options, string worktree)
     {
-        if (!options.WarmPytest || !runner.CanServeWarm || Path.GetDirectoryName(Path.GetFullPath(worktree)) is not { } folder)
+        if (!options.WarmPytest || !runner.CanServeWarm || Workspace.RepositoryInfo.WorktreesFolderOf(worktree) is not { } folder)
         {
             return null;
         }
