@@ -84,12 +84,7 @@ public static class GateConfigResolver
 
         var tracked = await GitCli.RunAsync(root, ["ls-tree", "-r", "-z", "--name-only", "HEAD"], cancellationToken).ConfigureAwait(false);
         var resolved = Detect(root, tracked.Split('\0', StringSplitOptions.RemoveEmptyEntries), toolchains);
-        if (s_detected.Count >= MaxCached)
-        {
-            s_detected.Clear();
-        }
-
-        return s_detected.GetOrAdd(key, resolved);
+        return s_detected.Keep(key, resolved, MaxCached);
     }
 
     /// <summary>

@@ -86,12 +86,7 @@ internal sealed class GitFeatureWorkspace : IFeatureWorkspace
             }
         }
 
-        if (s_baseFiles.Count >= MaxBaseListings)
-        {
-            s_baseFiles.Clear();
-        }
-
-        return s_baseFiles.GetOrAdd(key, [.. files]);
+        return s_baseFiles.Keep(key, [.. files], MaxBaseListings);
     }
 
     public async ValueTask<IReadOnlyList<string>> GetChangedFilesAsync(CancellationToken cancellationToken)

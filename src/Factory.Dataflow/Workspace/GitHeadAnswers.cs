@@ -47,7 +47,7 @@ internal sealed class GitHeadAnswers
         // Kept only when git named the id the files named, in the folder they still name: HEAD did not move meanwhile.
         if (common is not null && head == lines[0] && GitHeadFile.TryReadCommonDirectory(worktree) == common)
         {
-            Keep(_heads, (common, head), answer);
+            _heads.Keep((common, head), answer, MaxCached);
         }
 
         return answer;
@@ -69,21 +69,9 @@ internal sealed class GitHeadAnswers
             .ConfigureAwait(false)).Trim();
         if (common is not null && GitHeadFile.TryReadCommonDirectory(worktree) == common)
         {
-            Keep(_commonDirectories, common, answer);
+            _commonDirectories.Keep(common, answer, MaxCached);
         }
 
         return answer;
-    }
-
-    // A handful of repositories and commits per process; past the cap everything is asked again once.
-    private static void Keep<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, TValue value)
-        where TKey : notnull
-    {
-        if (cache.Count >= MaxCached)
-        {
-            cache.Clear();
-        }
-
-        cache[key] = value;
     }
 }
