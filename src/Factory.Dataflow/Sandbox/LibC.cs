@@ -21,6 +21,17 @@ internal static partial class LibC
         }
     }
 
+    /// <summary>Makes <paramref name="name"/> a hard link to <paramref name="existing"/> (link(2)).</summary>
+    /// <exception cref="IOException">The link could not be made; the message names both paths and the reason.</exception>
+    public static void HardLink(string existing, string name)
+    {
+        if (link(existing, name) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"Could not link {existing} as {name}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        }
+    }
+
     /// <summary>Mounts a tmpfs of at most <paramref name="sizeBytes"/> on <paramref name="target"/>; false with the reason when refused.</summary>
     public static bool TryMountTmpfs(string target, long sizeBytes, out string error)
     {
@@ -73,6 +84,9 @@ internal static partial class LibC
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int mount(string? source, string target, string? fileSystemType, ulong flags, string? data);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int link(string existing, string name);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int umount2(string target, int flags);

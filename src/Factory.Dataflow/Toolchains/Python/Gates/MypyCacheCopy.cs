@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Factory.Dataflow.Sandbox;
 
 namespace Factory.Dataflow.Toolchains.Python.Gates;
 
@@ -17,7 +17,7 @@ namespace Factory.Dataflow.Toolchains.Python.Gates;
 /// journal); those are copied. Links also keep each file's modification time, which mypy compares with the one its
 /// meta file recorded (<c>getmtime</c>), as <c>cp -a --link</c> did.
 /// </remarks>
-internal static partial class MypyCacheCopy
+internal static class MypyCacheCopy
 {
     private static readonly HashSet<string> s_writtenInPlace =
         new(["missing_stubs", "cache.db", "cache.db-journal", "cache.db-wal", "cache.db-shm"], StringComparer.Ordinal);
@@ -43,14 +43,10 @@ internal static partial class MypyCacheCopy
             {
                 File.Copy(entry.FullName, target);
             }
-            else if (Link(entry.FullName, target) != 0)
+            else
             {
-                var errno = Marshal.GetLastPInvokeError();
-                throw new IOException($"Could not link {entry.FullName} as {target}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+                LibC.HardLink(entry.FullName, target);
             }
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "link", SetLastError = true)]
-    private static partial int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
 }
